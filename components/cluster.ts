@@ -1,0 +1,100 @@
+/**
+ * `CellCluster`: one elasticell cluster. Brings up PD, then Store, then
+ * Proxy (each waits for the previous tier's pods to be Ready, which also
+ * makes an image change roll PD first, then Store, then Proxy), plus the
+ * optional namespace and the optional in-cluster admission guard.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./config";
+import { buildAdmissionGuard } from "./guard/admission";
+import { AppName, LabelKeys, ManagedBy, StackAnnotation, redisServiceName } from "./labels";
+import { pdClientUrl, pdProfile } from "./pd";
+import { ProxyPorts, proxyProfile } from "./proxy";
+import { storeProfile } from "./store";
+import type { ClusterContext } from "./tier/profile";
+import type { TierSpecArgs } from "./tier/spec";
+import { Tier } from "./tier/tier";
+
+/** Arguments of a `CellCluster`: the validated stack configuration (see `config.ts`). */
+export type CellClusterArgs = Omit<StackConfig, "name">;
+
+/** Per-tier outputs. */
+export interface TierOutputs {
+    readonly statefulSet: pulumi.Output<string>;
+    readonly replicas: pulumi.Output<number>;
+    readonly image: pulumi.Output<string>;
+}
+
+export class CellCluster extends pulumi.ComponentResource {
+    /** Redis endpoint of the proxies: `<name>-cell.<namespace>.svc:6379`. */
+    public readonly redisEndpoint: pulumi.Output<string>;
+    /** PD client URL (etcd client and the HTTP API under /pd/api/v1/). */
+    public readonly pdClientUrl: pulumi.Output<string>;
+    public readonly namespace: pulumi.Output<string>;
+    public readonly pd: TierOutputs;
+    public readonly store: TierOutputs;
+    public readonly proxy: TierOutputs;
+
+    /**
+     * @param name the cluster name: prefix of every object name and the
+     *   `app.kubernetes.io/instance` label (a DNS label of at most 46 characters).
+     */
+    constructor(name: string, args: CellClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("elasticell:index:CellCluster", name, {}, opts);
+
+        const ctx: ClusterContext = { cluster: name, namespace: args.namespace, pdReplicas: args.pd.replicas };
+        const annotations = { ...args.annotations, [StackAnnotation]: `${pulumi.getProject()}/${pulumi.getStack()}` };
+        const common = { ctx, timezone: args.timezone, labels: args.labels, annotations };
+
+        const namespace = args.createNamespace
+            ? new k8s.core.v1.Namespace(
+                  args.namespace,
+                  {
+                      metadata: {
+                          name: args.namespace,
+                          labels: { ...args.labels, [LabelKeys.partOf]: AppName, [LabelKeys.managedBy]: ManagedBy },
+                      },
+                  },
+                  // Deleting a namespace deletes the PVCs in it: destroy leaves it, and the data, in place.
+                  { parent: this, retainOnDelete: true },
+              )
+            : undefined;
+
+        const tier = (spec: Omit<TierSpecArgs, keyof typeof common>, dependsOn: pulumi.Resource[]) =>
+            new Tier(`${name}-${spec.profile.kind}`, { ...common, ...spec }, { parent: this, dependsOn });
+
+        const pd = tier({ profile: pdProfile, settings: args.pd }, namespace === undefined ? [] : [namespace]);
+        const store = tier({ profile: storeProfile, settings: args.store }, [pd]);
+        const proxy = tier({ profile: proxyProfile, settings: args.proxy, service: args.proxy.service }, [store]);
+
+        if (args.guard.admissionPolicy) {
+            const guard = buildAdmissionGuard({ cluster: name, namespace: args.namespace, labels: args.labels });
+            const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+                guard.policy.metadata.name,
+                guard.policy,
+                { parent: this, dependsOn: [store] },
+            );
+            new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(guard.binding.metadata.name, guard.binding, {
+                parent: this,
+                dependsOn: [policy],
+            });
+        }
+
+        const outputs = (t: Tier): TierOutputs => ({ statefulSet: t.statefulSetName, replicas: t.replicas, image: t.image });
+        this.namespace = namespace?.metadata.name ?? pulumi.output(args.namespace);
+        this.redisEndpoint = this.namespace.apply((ns) => `${redisServiceName(name)}.${ns}.svc:${ProxyPorts.redis}`);
+        this.pdClientUrl = this.namespace.apply((ns) => pdClientUrl({ cluster: name, namespace: ns }));
+        this.pd = outputs(pd);
+        this.store = outputs(store);
+        this.proxy = outputs(proxy);
+        this.registerOutputs({
+            redisEndpoint: this.redisEndpoint,
+            pdClientUrl: this.pdClientUrl,
+            namespace: this.namespace,
+            pd: this.pd,
+            store: this.store,
+            proxy: this.proxy,
+        });
+    }
+}

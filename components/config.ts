@@ -1,0 +1,330 @@
+/**
+ * The stack-config contract: one zod schema is the only definition of the
+ * configuration a stack may carry. `parseStackConfig` is pure (tests call it
+ * with plain objects); `loadStackConfig` reads the Pulumi stack config and
+ * turns every problem into one readable error, before any resource exists.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { derivedNames } from "./labels";
+import { describeIssues } from "./config-errors";
+
+/** A Kubernetes resource quantity such as `500m`, `2`, `1Gi`, `1.5G`. */
+const QuantityPattern = /^([+]?[0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
+
+/** A positive quantity; `example` is offered as the fix. */
+function quantity(example: string) {
+    return z.string().superRefine((q, ctx) => {
+        if (!QuantityPattern.test(q)) {
+            ctx.addIssue({
+                code: "custom",
+                input: q,
+                message: "not a Kubernetes quantity (examples: 500m, 2, 512Mi, 10Gi)",
+                params: { fix: example },
+            });
+        } else if (!(parseFloat(q) > 0)) {
+            ctx.addIssue({ code: "custom", input: q, message: "must be greater than zero", params: { fix: example } });
+        }
+    });
+}
+
+const DnsLabelPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The closest DNS label to a string, offered as a fix. */
+function toDnsLabel(s: string): string {
+    const label = s
+        .toLowerCase()
+        .replace(/[^-a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 63)
+        .replace(/-+$/, "");
+    return label === "" ? "demo" : label;
+}
+
+/** DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, at most 63. */
+const dnsLabel = z.string().superRefine((s, ctx) => {
+    if (s.length > 63 || !DnsLabelPattern.test(s)) {
+        ctx.addIssue({
+            code: "custom",
+            input: s,
+            message: "must be a DNS label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+            params: { fix: toDnsLabel(s) },
+        });
+    }
+});
+
+/** The cluster name must also leave room for every name derived from it. */
+const clusterName = dnsLabel.superRefine((name, ctx) => {
+    for (const derived of derivedNames(name)) {
+        if (derived.name.length > derived.limit) {
+            const room = name.length - (derived.name.length - derived.limit);
+            ctx.addIssue({
+                code: "custom",
+                input: name,
+                message: `is too long: ${derived.what} "${derived.name}" would have ${derived.name.length} characters, the limit is ${derived.limit}; use at most ${room} characters`,
+                params: { fix: name.slice(0, room).replace(/-+$/, "") },
+            });
+            return;
+        }
+    }
+});
+
+/** Numbers and booleans typed by hand in YAML as strings ("5", "true") are read as what they say. */
+function fromString(value: unknown): unknown {
+    if (typeof value !== "string") {
+        return value;
+    }
+    const v = value.trim();
+    if (/^-?[0-9]+(\.[0-9]+)?$/.test(v)) {
+        return Number(v);
+    }
+    return v === "true" ? true : v === "false" ? false : value;
+}
+
+const bool = (fallback: boolean) => z.preprocess(fromString, z.boolean()).default(fallback);
+
+/**
+ * A replica count: a whole number, at least `min` (`why` says why), odd when
+ * `odd` (the fix offered is the nearest valid count).
+ */
+function replicaCount(opts: { fallback: number; min: number; why: string; odd?: boolean }) {
+    return z
+        .preprocess(
+            fromString,
+            z.number().superRefine((n, ctx) => {
+                const issue = (message: string, fix: number) =>
+                    ctx.addIssue({ code: "custom", input: n, message, params: { fix: String(fix) } });
+                if (!Number.isInteger(n)) {
+                    issue("must be a whole number", Math.max(opts.min, Math.round(n)));
+                } else if (n < opts.min) {
+                    issue(`must be at least ${opts.min}: ${opts.why}`, opts.fallback);
+                } else if (opts.odd === true && n % 2 === 0) {
+                    issue(
+                        `must be odd: an even etcd member count adds no fault tolerance (${n} members tolerate as many failures as ${n - 1})`,
+                        n - 1,
+                    );
+                }
+            }),
+        )
+        .default(opts.fallback);
+}
+
+const stringMap = z.record(z.string(), z.string());
+
+const resourceList = z.strictObject({ cpu: quantity("500m").optional(), memory: quantity("1Gi").optional() });
+
+/** Container resources; `requests` and `limits` take `cpu` and `memory`. */
+const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+
+const toleration = z.strictObject({
+    key: z.string().optional(),
+    operator: z.enum(["Exists", "Equal"]).optional(),
+    value: z.string().optional(),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+    tolerationSeconds: z.number().int().optional(),
+});
+
+/** `preferred`: spread when possible; `required`: refuse to schedule otherwise; `none`: no constraint. */
+const placement = z.enum(["preferred", "required", "none"]);
+
+/** A container image reference; the tier's default image is offered as the fix. */
+function image(fallback: string) {
+    return z
+        .string()
+        .superRefine((s, ctx) => {
+            if (s.trim() === "" || /\s/.test(s)) {
+                ctx.addIssue({
+                    code: "custom",
+                    input: s,
+                    message: "must be an image reference without spaces (example: deepfabric/pd:v1.0.0)",
+                    params: { fix: fallback },
+                });
+            }
+        })
+        .default(fallback);
+}
+
+/** Fields every tier shares. */
+function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image: string }) {
+    return {
+        /** Number of pods. */
+        replicas: replicaCount(opts.replicas),
+        /** Container image; pin a tag in production. */
+        image: image(opts.image),
+        imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
+        resources: resources.prefault({}),
+        /** Node labels a pod's node must carry. */
+        nodeSelector: stringMap.default({}),
+        tolerations: z.array(toleration).default([]),
+        /** Pod anti-affinity on `kubernetes.io/hostname` between pods of the tier. */
+        antiAffinity: placement.default("preferred"),
+        /** Topology spread of the tier's pods over `topology.kubernetes.io/zone`. */
+        zoneSpread: placement.default("preferred"),
+    };
+}
+
+/** Persistent volume of a tier. */
+function storageSchema(defaultSize: string) {
+    return z
+        .strictObject({
+            /** PVC size, e.g. `10Gi`. */
+            size: quantity(defaultSize).default(defaultSize),
+            /** StorageClass; unset uses the cluster's default class. */
+            className: z.string().min(1).optional(),
+        })
+        .prefault({});
+}
+
+const pdSchema = z.strictObject({
+    ...tierFields({
+        replicas: { fallback: 3, min: 1, odd: true, why: "PD holds the cluster's metadata in embedded etcd" },
+        image: "deepfabric/pd:latest",
+    }),
+    storage: storageSchema("1Gi"),
+});
+
+const storeSchema = z.strictObject({
+    ...tierFields({
+        replicas: { fallback: 3, min: 3, why: "every cell keeps 3 raft replicas on distinct stores" },
+        image: "deepfabric/cell:latest",
+    }),
+    storage: storageSchema("10Gi"),
+});
+
+const serviceSchema = z
+    .strictObject({
+        type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
+        annotations: stringMap.default({}),
+        loadBalancerIP: z.string().min(1).optional(),
+        externalTrafficPolicy: z.enum(["Cluster", "Local"]).optional(),
+    })
+    .superRefine((svc, ctx) => {
+        const misplaced = (key: "externalTrafficPolicy" | "loadBalancerIP", message: string) =>
+            ctx.addIssue({ code: "custom", path: [key], input: svc[key], message, params: { fix: "rm" } });
+        if (svc.type === "ClusterIP" && svc.externalTrafficPolicy !== undefined) {
+            misplaced("externalTrafficPolicy", "applies only to NodePort and LoadBalancer Services");
+        }
+        if (svc.type !== "LoadBalancer" && svc.loadBalancerIP !== undefined) {
+            misplaced("loadBalancerIP", "applies only to a LoadBalancer Service");
+        }
+    })
+    .prefault({});
+
+const proxySchema = z.strictObject({
+    ...tierFields({
+        replicas: { fallback: 1, min: 1, why: "the proxies are the cluster's only Redis entry" },
+        image: "deepfabric/proxy:latest",
+    }),
+    service: serviceSchema,
+});
+
+/** In-cluster guard: a ValidatingAdmissionPolicy holding `kubectl scale` and autoscalers to the same rules. */
+const guardSchema = z
+    .strictObject({
+        /** Install the ValidatingAdmissionPolicy and its binding (Kubernetes 1.30+, RBAC to create them). */
+        admissionPolicy: bool(false),
+    })
+    .prefault({});
+
+/** The whole stack configuration, under the project's config namespace (`elasticell:`). */
+export const StackConfigSchema = z.strictObject({
+    /** Cluster name: prefix of every object name, and the `app.kubernetes.io/instance` label. */
+    name: clusterName.default("demo"),
+    /** Namespace of every object. */
+    namespace: dnsLabel.default("elasticell"),
+    /** Create the namespace (false: it must exist). */
+    createNamespace: bool(true),
+    /** `TZ` of every container. */
+    timezone: z.string().min(1).default("UTC"),
+    /** Extra labels on every object (never in selectors). */
+    labels: stringMap.default({}),
+    /** Extra annotations on every object. */
+    annotations: stringMap.default({}),
+    pd: pdSchema.prefault({}),
+    store: storeSchema.prefault({}),
+    proxy: proxySchema.prefault({}),
+    guard: guardSchema,
+});
+
+/** Parsed, defaulted configuration. */
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+/** Raw configuration as written in `Pulumi.<stack>.yaml`. */
+export type StackConfigInput = z.input<typeof StackConfigSchema>;
+/** Parsed configuration of one tier. */
+export type PdConfig = StackConfig["pd"];
+export type StoreConfig = StackConfig["store"];
+export type ProxyConfig = StackConfig["proxy"];
+
+/** The config problem list, thrown by `parseStackConfig`. */
+export class StackConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(
+            `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
+                problems.join("\n"),
+        );
+        this.name = "StackConfigError";
+    }
+}
+
+/**
+ * Validates raw stack configuration and applies defaults. Throws one
+ * `StackConfigError` that lists every problem with the command that fixes it.
+ * `secretKeys` are config paths whose values must never be echoed.
+ */
+export function parseStackConfig(raw: unknown, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
+    const result = StackConfigSchema.safeParse(raw, { reportInput: true });
+    if (result.success) {
+        return result.data;
+    }
+    throw new StackConfigError(describeIssues(result.error.issues, secretKeys));
+}
+
+/**
+ * Converts a config value as Pulumi hands it to a program (strings, with
+ * objects as JSON) into plain data. Numbers and booleans written without
+ * `--path` arrive as strings and are converted here.
+ */
+export function decodeConfigValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+/** Reads the project's namespace of the stack config as a raw object. */
+export function readRawStackConfig(): { raw: Record<string, unknown>; secretKeys: Set<string> } {
+    const prefix = `${pulumi.getProject()}:`;
+    const raw: Record<string, unknown> = {};
+    const secretKeys = new Set<string>();
+    // The language host passes the secret keys' names as a JSON array.
+    const secret = new Set<string>(JSON.parse(process.env["PULUMI_CONFIG_SECRET_KEYS"] ?? "[]") as string[]);
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!key.startsWith(prefix)) {
+            continue;
+        }
+        const name = key.slice(prefix.length);
+        raw[name] = decodeConfigValue(value);
+        if (secret.has(key)) {
+            secretKeys.add(name);
+        }
+    }
+    return { raw, secretKeys };
+}
+
+/**
+ * Loads and validates the stack config. On bad config it throws a
+ * `pulumi.RunError`, which the engine prints without a stack trace, before
+ * any resource is registered.
+ */
+export function loadStackConfig(): StackConfig {
+    const { raw, secretKeys } = readRawStackConfig();
+    try {
+        return parseStackConfig(raw, secretKeys);
+    } catch (err) {
+        if (err instanceof StackConfigError) {
+            throw new pulumi.RunError(err.message);
+        }
+        throw err;
+    }
+}

@@ -1,0 +1,103 @@
+/**
+ * Label keys, label sets and derived names for every object of a cluster.
+ * One function per derived name, so limits are checked in one place.
+ */
+
+/** `app.kubernetes.io/*` keys (and ours) used on every object. */
+export const LabelKeys = {
+    name: "app.kubernetes.io/name",
+    instance: "app.kubernetes.io/instance",
+    component: "app.kubernetes.io/component",
+    managedBy: "app.kubernetes.io/managed-by",
+    partOf: "app.kubernetes.io/part-of",
+    version: "app.kubernetes.io/version",
+} as const;
+
+/** Annotation naming the Pulumi stack that owns an object (`<project>/<stack>`). */
+export const StackAnnotation = "elasticell.io/pulumi-stack";
+
+/** Value of `app.kubernetes.io/name` on every object. */
+export const AppName = "elasticell";
+/** Value of `app.kubernetes.io/managed-by`. */
+export const ManagedBy = "pulumi";
+
+/** The three tiers, in start order. */
+export const TierKinds = ["pd", "store", "proxy"] as const;
+export type TierKind = (typeof TierKinds)[number];
+
+/** Longest StatefulSet name: the pod's `controller-revision-hash` label adds 11 characters (kubernetes/kubernetes#64023). */
+export const MaxStatefulSetName = 52;
+/** Longest DNS-1035 label (Service names, pod host names). */
+export const MaxDnsLabel = 63;
+
+/** What an object belongs to: a tier, or the cluster's admission guard. */
+export type Component = TierKind | "guard";
+
+/** The stable selector of one tier: never carries a version, since StatefulSet selectors are immutable. */
+export function tierSelector(cluster: string, tier: Component): Record<string, string> {
+    return {
+        [LabelKeys.name]: AppName,
+        [LabelKeys.instance]: cluster,
+        [LabelKeys.component]: tier,
+    };
+}
+
+/** All labels of a tier's objects: the selector plus descriptive labels and the user's extra labels. */
+export function tierLabels(
+    cluster: string,
+    tier: Component,
+    version: string | undefined,
+    extra: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+    return {
+        ...extra,
+        ...tierSelector(cluster, tier),
+        [LabelKeys.managedBy]: ManagedBy,
+        [LabelKeys.partOf]: AppName,
+        ...(version === undefined ? {} : { [LabelKeys.version]: version }),
+    };
+}
+
+/** StatefulSet name of a tier: `<cluster>-pd`, `<cluster>-store`, `<cluster>-proxy`. */
+export function statefulSetName(cluster: string, tier: TierKind): string {
+    return `${cluster}-${tier}`;
+}
+
+/** Headless Service that gives the pods of a tier stable DNS names: `<cluster>-pd-peer`, `<cluster>-store-peer`. */
+export function peerServiceName(cluster: string, tier: TierKind): string {
+    return `${cluster}-${tier}-peer`;
+}
+
+/** PD client Service (`<cluster>-pd`, port 2379). */
+export function pdClientServiceName(cluster: string): string {
+    return `${cluster}-pd`;
+}
+
+/** Redis entry Service of the proxies (`<cluster>-cell`, port 6379). */
+export function redisServiceName(cluster: string): string {
+    return `${cluster}-cell`;
+}
+
+/** ConfigMap holding a tier's start script (and the proxy's config). */
+export function configMapName(cluster: string, tier: TierKind): string {
+    return `${cluster}-${tier}`;
+}
+
+/** Stable DNS name of one pod: `<cluster>-pd-0.<cluster>-pd-peer.<ns>.svc`. */
+export function podFqdn(cluster: string, tier: TierKind, ordinal: number, namespace: string): string {
+    return `${statefulSetName(cluster, tier)}-${ordinal}.${peerServiceName(cluster, tier)}.${namespace}.svc`;
+}
+
+/** Every object name derived from a cluster name, with the limit it must fit. */
+export function derivedNames(cluster: string): { name: string; limit: number; what: string }[] {
+    const names: { name: string; limit: number; what: string }[] = [];
+    for (const tier of TierKinds) {
+        names.push({ name: statefulSetName(cluster, tier), limit: MaxStatefulSetName, what: "StatefulSet" });
+    }
+    for (const tier of ["pd", "store"] as const) {
+        names.push({ name: peerServiceName(cluster, tier), limit: MaxDnsLabel, what: "headless Service" });
+    }
+    names.push({ name: pdClientServiceName(cluster), limit: MaxDnsLabel, what: "Service" });
+    names.push({ name: redisServiceName(cluster), limit: MaxDnsLabel, what: "Service" });
+    return names;
+}

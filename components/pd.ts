@@ -1,0 +1,65 @@
+/**
+ * PD, the placement driver: embeds etcd with a static member list, so its
+ * size is fixed at the first deployment (`--initial-cluster` is computed
+ * from the ordinal DNS names, with no discovery service).
+ */
+import { podFqdn, statefulSetName, pdClientServiceName } from "./labels";
+import type { ClusterContext, TierProfile } from "./tier/profile";
+import { execCommand, scriptHeader, waitForOwnDns } from "./tier/script";
+
+export const PdPorts = { client: 2379, peer: 2380, rpc: 20800 } as const;
+
+/** `--initial-cluster`: `<cluster>-pd-0=http://<cluster>-pd-0.<cluster>-pd-peer.<ns>.svc:2380,...` */
+export function pdInitialCluster(ctx: ClusterContext): string {
+    return Array.from({ length: ctx.pdReplicas }, (_, i) => {
+        const member = `${statefulSetName(ctx.cluster, "pd")}-${i}`;
+        return `${member}=http://${podFqdn(ctx.cluster, "pd", i, ctx.namespace)}:${PdPorts.peer}`;
+    }).join(",");
+}
+
+/** The PD gRPC addresses stores and proxies connect to: `<pd-fqdn>:20800`, one per member. */
+export function pdRpcAddresses(ctx: ClusterContext): string[] {
+    return Array.from({ length: ctx.pdReplicas }, (_, i) => `${podFqdn(ctx.cluster, "pd", i, ctx.namespace)}:${PdPorts.rpc}`);
+}
+
+/** PD's client URL (etcd client and the HTTP API under /pd/api/v1/). */
+export function pdClientUrl(ctx: Pick<ClusterContext, "cluster" | "namespace">): string {
+    return `http://${pdClientServiceName(ctx.cluster)}.${ctx.namespace}.svc:${PdPorts.client}`;
+}
+
+export const pdProfile: TierProfile = {
+    kind: "pd",
+    ports: [
+        { name: "client", port: PdPorts.client },
+        { name: "peer", port: PdPorts.peer },
+        { name: "rpc", port: PdPorts.rpc },
+    ],
+    peerPorts: [
+        { name: "peer", port: PdPorts.peer },
+        { name: "rpc", port: PdPorts.rpc },
+    ],
+    clientService: {
+        name: (ctx) => pdClientServiceName(ctx.cluster),
+        ports: [{ name: "client", port: PdPorts.client, targetPort: "client" }],
+    },
+    storage: { template: "pd", mountPath: "/var/lib/pd" },
+    readinessPort: "client",
+    startScript: (ctx) =>
+        [
+            scriptHeader("pd"),
+            waitForOwnDns(60),
+            execCommand("pd", [
+                "--data=/var/lib/pd/data",
+                '--name="${HOSTNAME}"',
+                `--addr-rpc="\${domain}:${PdPorts.rpc}"`,
+                `--urls-client=http://0.0.0.0:${PdPorts.client}`,
+                `--urls-advertise-client="http://\${domain}:${PdPorts.client}"`,
+                `--urls-peer=http://0.0.0.0:${PdPorts.peer}`,
+                `--urls-advertise-peer="http://\${domain}:${PdPorts.peer}"`,
+                `--initial-cluster=${pdInitialCluster(ctx)}`,
+            ]),
+            "",
+        ].join("\n"),
+    // Keep etcd quorum through voluntary disruptions (drains, evictions).
+    disruption: (replicas) => ({ minAvailable: Math.floor(replicas / 2) + 1 }),
+};

@@ -1,0 +1,70 @@
+/**
+ * Proxy: the Redis-protocol entry. Stateless; it registers its notify
+ * address (pod IP, port 9998) with PD, which pushes routing changes to it.
+ */
+import { redisServiceName } from "./labels";
+import type { ClusterContext, TierProfile } from "./tier/profile";
+import { StartupDir, execCommand, scriptHeader } from "./tier/script";
+import { pdRpcAddresses } from "./pd";
+
+export const ProxyPorts = { redis: 6379, notify: 9998 } as const;
+
+/** Replaced at start by the pod IP (downward API), which PD must reach. */
+const PodIpPlaceholder = "__POD_IP__";
+const ScratchDir = "/var/lib/proxy";
+
+/** Redis commands the proxy forwards (the operator's list). */
+export const SupportedCommands = [
+    "query", "ping",
+    "set", "get", "mset", "mget", "incrby", "decrby", "getset", "append", "setnx", "strLen", "incr", "decr",
+    "setrange", "msetnx",
+    "hset", "hget", "hdel", "hexists", "hkeys", "hvals", "hgetall", "hscanget", "hlen", "hmget", "hmset",
+    "hsetnx", "hstrlen", "hincrby",
+    "lindex", "linsert", "llen", "lpop", "lpush", "lpushx", "lrange", "lrem", "lset", "ltrim", "rpop",
+    "rpoplpush", "rpush", "rpushx",
+    "sadd", "scard", "srem", "smembers", "sismember", "spop",
+    "zadd", "zcard", "zcount", "zincrby", "zlexcount", "zrange", "zrangebylex", "zrangebyscore", "zrank",
+    "zrem", "zremrangebylex", "zremrangebyrank", "zremrangebyscore", "zscore",
+] as const;
+
+/** The proxy's JSON config, with the pod IP left as a placeholder. */
+export function proxyConfig(ctx: ClusterContext): string {
+    return JSON.stringify(
+        {
+            addr: `0.0.0.0:${ProxyPorts.redis}`,
+            addrNotify: `${PodIpPlaceholder}:${ProxyPorts.notify}`,
+            watcherHeartbeatSec: 5,
+            pdAddrs: pdRpcAddresses(ctx),
+            maxRetries: 100,
+            retryDuration: 2000,
+            workerCount: 2,
+            supportCMDs: SupportedCommands,
+        },
+        null,
+        2,
+    );
+}
+
+export const proxyProfile: TierProfile = {
+    kind: "proxy",
+    ports: [
+        { name: "redis", port: ProxyPorts.redis },
+        { name: "notify", port: ProxyPorts.notify },
+    ],
+    clientService: {
+        name: (ctx) => redisServiceName(ctx.cluster),
+        ports: [{ name: "redis-client", port: ProxyPorts.redis, targetPort: "redis" }],
+    },
+    scratchPath: ScratchDir,
+    readinessPort: "redis",
+    needsPodIP: true,
+    configFiles: (ctx) => ({ "proxy-config.json": proxyConfig(ctx) }),
+    startScript: () =>
+        [
+            scriptHeader("proxy"),
+            `sed "s/${PodIpPlaceholder}/\${POD_IP}/" ${StartupDir}/proxy-config.json > ${ScratchDir}/proxy-config.json`,
+            execCommand("/usr/local/bin/proxy", ["--log-level=info", `--cfg=${ScratchDir}/proxy-config.json`]),
+            "",
+        ].join("\n"),
+    disruption: () => ({ maxUnavailable: 1 }),
+};

@@ -1,0 +1,60 @@
+/**
+ * What makes one tier different from another. PD, Store and Proxy are
+ * profiles of the one shared tier builder (`spec.ts`); nothing else differs.
+ */
+import type { TierKind } from "../labels";
+
+/** A named container port. */
+export interface TierPort {
+    readonly name: string;
+    readonly port: number;
+}
+
+/** Everything a profile needs to know about the cluster it belongs to. */
+export interface ClusterContext {
+    /** Cluster name. */
+    readonly cluster: string;
+    readonly namespace: string;
+    /** PD member count: the stores' and proxies' PD lists and PD's `--initial-cluster` derive from it. */
+    readonly pdReplicas: number;
+}
+
+/** The persistent volume of a stateful tier. */
+export interface TierStorage {
+    /** volumeClaimTemplate name; PVCs are `<template>-<statefulset>-<ordinal>`. */
+    readonly template: string;
+    readonly mountPath: string;
+}
+
+/** A client-facing Service of a tier (PD's client Service, the proxies' Redis Service). */
+export interface TierClientService {
+    readonly name: (ctx: ClusterContext) => string;
+    readonly ports: readonly (TierPort & { readonly targetPort: string })[];
+}
+
+/** The disruption budget of a tier, from its replica count. */
+export type Disruption = { readonly minAvailable: number } | { readonly maxUnavailable: number };
+
+/** One tier's shape: ports, storage, start script, probe and disruption budget. */
+export interface TierProfile {
+    readonly kind: TierKind;
+    /** Ports declared on the container. */
+    readonly ports: readonly TierPort[];
+    /** Ports of the headless peer Service; absent: the tier has none (Proxy). */
+    readonly peerPorts?: readonly TierPort[];
+    /** Client Service, if the tier has one. */
+    readonly clientService?: TierClientService;
+    /** Persistent volume; absent: stateless (Proxy). */
+    readonly storage?: TierStorage;
+    /** Scratch directory on an emptyDir (the proxy writes its config there). */
+    readonly scratchPath?: string;
+    /** Port name the readiness probe opens a TCP connection to. */
+    readonly readinessPort: string;
+    /** The start script (POSIX sh), rendered for this cluster. */
+    readonly startScript: (ctx: ClusterContext) => string;
+    /** Further ConfigMap entries mounted beside the script. */
+    readonly configFiles?: (ctx: ClusterContext) => Record<string, string>;
+    /** Expose the pod IP as `POD_IP` (the proxy registers it with PD). */
+    readonly needsPodIP?: boolean;
+    readonly disruption: (replicas: number) => Disruption;
+}

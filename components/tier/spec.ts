@@ -1,0 +1,316 @@
+/**
+ * The one shared tier builder: pure functions from resolved settings to
+ * plain Kubernetes objects. No resources, no config reads, no `apply`.
+ */
+import { createHash } from "node:crypto";
+import type * as k8s from "@pulumi/kubernetes";
+import {
+    configMapName,
+    peerServiceName,
+    statefulSetName,
+    tierLabels,
+    tierSelector,
+} from "../labels";
+import type { ClusterContext, TierProfile } from "./profile";
+import { PodInfoDir, StartupDir } from "./script";
+
+type Meta = k8s.types.input.meta.v1.ObjectMeta;
+
+/** Scheduling and sizing of one tier, as validated by the config schema. */
+export interface TierSettings {
+    readonly replicas: number;
+    readonly image: string;
+    readonly imagePullPolicy: "Always" | "IfNotPresent" | "Never";
+    readonly resources: {
+        readonly requests?: { readonly cpu?: string; readonly memory?: string };
+        readonly limits?: { readonly cpu?: string; readonly memory?: string };
+    };
+    readonly nodeSelector: Readonly<Record<string, string>>;
+    readonly tolerations: readonly k8s.types.input.core.v1.Toleration[];
+    readonly antiAffinity: "preferred" | "required" | "none";
+    readonly zoneSpread: "preferred" | "required" | "none";
+    /** Persistent volume size and class; only for tiers whose profile has storage. */
+    readonly storage?: { readonly size: string; readonly className?: string };
+}
+
+/** Options of a tier's client Service (the proxies' Redis Service). */
+export interface ServiceSettings {
+    readonly type: "ClusterIP" | "NodePort" | "LoadBalancer";
+    readonly annotations: Readonly<Record<string, string>>;
+    readonly loadBalancerIP?: string;
+    readonly externalTrafficPolicy?: "Cluster" | "Local";
+}
+
+/** Everything the builder needs for one tier. */
+export interface TierSpecArgs {
+    readonly profile: TierProfile;
+    readonly ctx: ClusterContext;
+    readonly settings: TierSettings;
+    readonly timezone: string;
+    /** Extra labels for every object (never in selectors). */
+    readonly labels: Readonly<Record<string, string>>;
+    /** Extra annotations for every object. */
+    readonly annotations: Readonly<Record<string, string>>;
+    readonly service?: ServiceSettings;
+}
+
+/** A named object: metadata plus the fields of its kind. */
+export interface Manifest<Spec> {
+    readonly metadata: Meta & { name: string; namespace: string };
+    readonly spec: Spec;
+}
+
+/** The plain objects of one tier. */
+export interface TierManifests {
+    readonly configMap: { metadata: Manifest<unknown>["metadata"]; data: Record<string, string> };
+    readonly statefulSet: Manifest<k8s.types.input.apps.v1.StatefulSetSpec>;
+    readonly peerService?: Manifest<k8s.types.input.core.v1.ServiceSpec>;
+    readonly clientService?: Manifest<k8s.types.input.core.v1.ServiceSpec>;
+    readonly podDisruptionBudget: Manifest<k8s.types.input.policy.v1.PodDisruptionBudgetSpec>;
+}
+
+/** Annotation on the pod template carrying a hash of the ConfigMap, so a script change rolls the pods. */
+export const ConfigHashAnnotation = "elasticell.io/config-hash";
+
+const ScriptVolume = "startup-script";
+const PodInfoVolume = "annotations";
+const ScratchVolume = "scratch";
+const HostnameTopology = "kubernetes.io/hostname";
+const ZoneTopology = "topology.kubernetes.io/zone";
+
+/**
+ * The image's tag as an `app.kubernetes.io/version` value: `latest` when
+ * untagged, undefined when it is not a valid label value (e.g. a digest).
+ */
+export function imageVersion(image: string): string | undefined {
+    const withoutDigest = image.split("@")[0];
+    const lastSlash = withoutDigest.lastIndexOf("/");
+    const colon = withoutDigest.lastIndexOf(":");
+    const tag = colon > lastSlash ? withoutDigest.slice(colon + 1) : "latest";
+    return /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(tag) && !image.includes("@") ? tag : undefined;
+}
+
+/** The file name of a tier's start script inside the ConfigMap mount. */
+export function scriptFileName(profile: TierProfile): string {
+    return `${profile.kind}_start_script.sh`;
+}
+
+function metadata(args: TierSpecArgs, name: string): Manifest<unknown>["metadata"] {
+    const { ctx, profile, settings } = args;
+    return {
+        name,
+        namespace: ctx.namespace,
+        labels: tierLabels(ctx.cluster, profile.kind, imageVersion(settings.image), args.labels),
+        annotations: { ...args.annotations },
+    };
+}
+
+function affinity(args: TierSpecArgs): k8s.types.input.core.v1.Affinity | undefined {
+    const selector = { matchLabels: tierSelector(args.ctx.cluster, args.profile.kind) };
+    const term = { labelSelector: selector, topologyKey: HostnameTopology };
+    switch (args.settings.antiAffinity) {
+        case "required":
+            return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+        case "preferred":
+            return {
+                podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+            };
+        case "none":
+            return undefined;
+    }
+}
+
+function topologySpread(args: TierSpecArgs): k8s.types.input.core.v1.TopologySpreadConstraint[] | undefined {
+    if (args.settings.zoneSpread === "none") {
+        return undefined;
+    }
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: ZoneTopology,
+            whenUnsatisfiable: args.settings.zoneSpread === "required" ? "DoNotSchedule" : "ScheduleAnyway",
+            labelSelector: { matchLabels: tierSelector(args.ctx.cluster, args.profile.kind) },
+        },
+    ];
+}
+
+/** The ConfigMap data of a tier: its start script and any config files. */
+export function configMapData(profile: TierProfile, ctx: ClusterContext): Record<string, string> {
+    return { [scriptFileName(profile)]: profile.startScript(ctx), ...(profile.configFiles?.(ctx) ?? {}) };
+}
+
+/** A stable hash of ConfigMap data (sorted keys). */
+export function configHash(data: Readonly<Record<string, string>>): string {
+    const h = createHash("sha256");
+    for (const key of Object.keys(data).sort()) {
+        h.update(key).update("\0").update(data[key]).update("\0");
+    }
+    return h.digest("hex").slice(0, 16);
+}
+
+function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
+    const { profile, ctx, settings } = args;
+    const env: k8s.types.input.core.v1.EnvVar[] = [
+        { name: "NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+        { name: "TZ", value: args.timezone },
+        { name: "CLUSTER_NAME", value: ctx.cluster },
+    ];
+    if (profile.peerPorts !== undefined) {
+        env.push({ name: "PEER_SERVICE_NAME", value: peerServiceName(ctx.cluster, profile.kind) });
+    }
+    if (profile.needsPodIP === true) {
+        env.push({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
+    }
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+        { name: ScriptVolume, mountPath: StartupDir, readOnly: true },
+        { name: PodInfoVolume, mountPath: PodInfoDir, readOnly: true },
+    ];
+    if (profile.storage !== undefined) {
+        mounts.push({ name: profile.storage.template, mountPath: profile.storage.mountPath });
+    }
+    if (profile.scratchPath !== undefined) {
+        mounts.push({ name: ScratchVolume, mountPath: profile.scratchPath });
+    }
+    return {
+        name: profile.kind,
+        image: settings.image,
+        imagePullPolicy: settings.imagePullPolicy,
+        command: ["/bin/sh", `${StartupDir}/${scriptFileName(profile)}`],
+        ports: profile.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
+        env,
+        resources: settings.resources,
+        volumeMounts: mounts,
+        // Readiness only: a TCP check never blocks bootstrap (peers are found
+        // through not-ready DNS records), and no liveness probe kills a
+        // member while raft is still catching up.
+        readinessProbe: {
+            tcpSocket: { port: profile.readinessPort },
+            initialDelaySeconds: 5,
+            periodSeconds: 10,
+            failureThreshold: 3,
+        },
+    };
+}
+
+function podVolumes(args: TierSpecArgs): k8s.types.input.core.v1.Volume[] {
+    const { profile, ctx } = args;
+    const volumes: k8s.types.input.core.v1.Volume[] = [
+        { name: ScriptVolume, configMap: { name: configMapName(ctx.cluster, profile.kind), defaultMode: 0o555 } },
+        {
+            name: PodInfoVolume,
+            downwardAPI: { items: [{ path: "annotations", fieldRef: { fieldPath: "metadata.annotations" } }] },
+        },
+    ];
+    if (profile.scratchPath !== undefined) {
+        volumes.push({ name: ScratchVolume, emptyDir: {} });
+    }
+    return volumes;
+}
+
+function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierManifests["statefulSet"] {
+    const { profile, ctx, settings } = args;
+    const meta = metadata(args, statefulSetName(ctx.cluster, profile.kind));
+    const storage = profile.storage;
+    return {
+        metadata: meta,
+        spec: {
+            replicas: settings.replicas,
+            serviceName:
+                profile.peerPorts !== undefined
+                    ? peerServiceName(ctx.cluster, profile.kind)
+                    : (profile.clientService?.name(ctx) ?? meta.name),
+            // All members start together: PD's embedded etcd must see its peers within a minute.
+            podManagementPolicy: "Parallel",
+            updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0 } },
+            selector: { matchLabels: tierSelector(ctx.cluster, profile.kind) },
+            // Neither scaling in nor deleting the StatefulSet deletes data.
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            template: {
+                metadata: {
+                    labels: meta.labels,
+                    annotations: { ...args.annotations, [ConfigHashAnnotation]: configHash(data) },
+                },
+                spec: {
+                    containers: [container(args)],
+                    volumes: podVolumes(args),
+                    nodeSelector: { ...settings.nodeSelector },
+                    tolerations: [...settings.tolerations],
+                    affinity: affinity(args),
+                    topologySpreadConstraints: topologySpread(args),
+                    terminationGracePeriodSeconds: 30,
+                },
+            },
+            volumeClaimTemplates:
+                storage === undefined || settings.storage === undefined
+                    ? undefined
+                    : [
+                          {
+                              metadata: { name: storage.template, labels: tierSelector(ctx.cluster, profile.kind) },
+                              spec: {
+                                  accessModes: ["ReadWriteOnce"],
+                                  storageClassName: settings.storage.className,
+                                  resources: { requests: { storage: settings.storage.size } },
+                              },
+                          },
+                      ],
+        },
+    };
+}
+
+function peerService(args: TierSpecArgs): TierManifests["peerService"] {
+    const { profile, ctx } = args;
+    if (profile.peerPorts === undefined) {
+        return undefined;
+    }
+    return {
+        metadata: metadata(args, peerServiceName(ctx.cluster, profile.kind)),
+        spec: {
+            clusterIP: "None",
+            // Members must resolve each other before they are Ready (PD bootstrap).
+            publishNotReadyAddresses: true,
+            selector: tierSelector(ctx.cluster, profile.kind),
+            ports: profile.peerPorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
+        },
+    };
+}
+
+function clientService(args: TierSpecArgs): TierManifests["clientService"] {
+    const { profile, ctx, service } = args;
+    if (profile.clientService === undefined) {
+        return undefined;
+    }
+    const meta = metadata(args, profile.clientService.name(ctx));
+    return {
+        metadata: { ...meta, annotations: { ...meta.annotations, ...(service?.annotations ?? {}) } },
+        spec: {
+            type: service?.type ?? "ClusterIP",
+            loadBalancerIP: service?.loadBalancerIP,
+            externalTrafficPolicy: service?.externalTrafficPolicy,
+            selector: tierSelector(ctx.cluster, profile.kind),
+            ports: profile.clientService.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort })),
+        },
+    };
+}
+
+function podDisruptionBudget(args: TierSpecArgs): TierManifests["podDisruptionBudget"] {
+    const { profile, ctx, settings } = args;
+    return {
+        metadata: metadata(args, statefulSetName(ctx.cluster, profile.kind)),
+        spec: {
+            ...profile.disruption(settings.replicas),
+            selector: { matchLabels: tierSelector(ctx.cluster, profile.kind) },
+        },
+    };
+}
+
+/** Builds every object of one tier. */
+export function buildTier(args: TierSpecArgs): TierManifests {
+    const data = configMapData(args.profile, args.ctx);
+    return {
+        configMap: { metadata: metadata(args, configMapName(args.ctx.cluster, args.profile.kind)), data },
+        statefulSet: statefulSet(args, data),
+        peerService: peerService(args),
+        clientService: clientService(args),
+        podDisruptionBudget: podDisruptionBudget(args),
+    };
+}

@@ -1,0 +1,41 @@
+/**
+ * The `Tier` component: registers the objects `buildTier` plans for one tier
+ * (ConfigMap, Services, StatefulSet, PodDisruptionBudget). Registration only.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { buildTier, type TierSpecArgs } from "./spec";
+
+/** Arguments of a `Tier`: the resolved settings of `buildTier`. */
+export type TierArgs = TierSpecArgs;
+
+export class Tier extends pulumi.ComponentResource {
+    /** Name of the tier's StatefulSet. */
+    public readonly statefulSetName: pulumi.Output<string>;
+    /** Desired pod count. */
+    public readonly replicas: pulumi.Output<number>;
+    /** Container image. */
+    public readonly image: pulumi.Output<string>;
+
+    constructor(name: string, args: TierArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("elasticell:index:Tier", name, {}, opts);
+
+        const plan = buildTier(args);
+        const child = { parent: this };
+        const configMap = new k8s.core.v1.ConfigMap(plan.configMap.metadata.name, plan.configMap, child);
+        const services = [plan.peerService, plan.clientService]
+            .filter((s) => s !== undefined)
+            .map((s) => new k8s.core.v1.Service(s.metadata.name, s, child));
+        // Services first: pods resolve their own DNS record before starting.
+        const statefulSet = new k8s.apps.v1.StatefulSet(plan.statefulSet.metadata.name, plan.statefulSet, {
+            ...child,
+            dependsOn: [configMap, ...services],
+        });
+        new k8s.policy.v1.PodDisruptionBudget(plan.podDisruptionBudget.metadata.name, plan.podDisruptionBudget, child);
+
+        this.statefulSetName = statefulSet.metadata.name;
+        this.replicas = statefulSet.spec.replicas;
+        this.image = pulumi.output(args.settings.image);
+        this.registerOutputs({ statefulSetName: this.statefulSetName, replicas: this.replicas, image: this.image });
+    }
+}

@@ -1,0 +1,64 @@
+# Shared helpers for the project's shell scripts. Source it; do not run it.
+# Conventions: progress goes to stderr as "[elasticell] <elapsed> <message>";
+# stdout is kept for a script's result (e.g. toolchain.sh prints its bin dir).
+
+ELASTICELL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ELASTICELL_CACHE="${ELASTICELL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/elasticell}"
+ELASTICELL_STARTED_AT="${ELASTICELL_STARTED_AT:-$(date +%s)}"
+export ELASTICELL_ROOT ELASTICELL_CACHE ELASTICELL_STARTED_AT
+
+# Offline by construction: the Go module proxy is the only network source a
+# build may use, and Pulumi never phones home or downloads a plugin.
+export GOFLAGS="${GOFLAGS:--mod=mod}"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+
+elapsed() {
+  local s=$(( $(date +%s) - ELASTICELL_STARTED_AT ))
+  printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+
+log() { printf '[elasticell] %7s %s\n' "$(elapsed)" "$*" >&2; }
+
+die() {
+  printf '[elasticell] error: %s\n' "$*" >&2
+  exit 1
+}
+
+# with_lock <lockfile> <command...>: run a command holding an exclusive lock,
+# so two runs never build into the same cache entry at once.
+with_lock() {
+  local lock="$1"; shift
+  mkdir -p "$(dirname "$lock")"
+  (
+    flock -w 7200 9 || die "timed out waiting for lock $lock"
+    "$@"
+  ) 9>"$lock"
+}
+
+# atomic_build <final-dir> <builder-function>: build into a temp directory
+# beside <final-dir> and rename it into place only when the builder succeeds,
+# so an interrupted build never leaves a half-filled cache entry. The builder
+# gets the temp directory as $1.
+atomic_build() {
+  local final="$1" builder="$2"
+  [ -d "$final" ] && return 0
+  local tmp
+  tmp="$(mktemp -d "${final}.partial.XXXXXX")"
+  if "$builder" "$tmp"; then
+    mv "$tmp" "$final"
+  else
+    rm -rf "$tmp"
+    return 1
+  fi
+}
+
+# run_step <description> <command...>: log, run, and report the step's time.
+run_step() {
+  local what="$1"; shift
+  local t0; t0=$(date +%s)
+  log "$what ..."
+  "$@" || die "$what failed"
+  log "$what done in $(( $(date +%s) - t0 ))s"
+}
