@@ -1,0 +1,219 @@
+/**
+ * The shared flow of the mandatory rules: find the deployed object, judge the transition, and
+ * report at the right level (override, unknown-at-preview, unreadable baseline).
+ */
+import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
+import { DefaultBaselineResolver, findProjectDir, targetOf, type BaselineResolver } from "./baseline/resolve";
+import { BaselineUnreadableError, type DeployedStatefulSet } from "./baseline/types";
+import { guardSchemaProperties, unreadableMode, type GuardConfig } from "./config";
+import { runContext, type RunContext } from "./engine-context";
+import type { TierKind } from "./labels";
+import { overrideHowTo, unreadableHowTo } from "./messages";
+import { evaluateOverride } from "./override";
+import { report, type Reporter } from "./report";
+import { validateResourceOfType, type PolicyConfigSchema } from "./sdk";
+import {
+    objectRef,
+    plannedName,
+    plannedNamespace,
+    requestedReplicas,
+    StatefulSet,
+    tierOf,
+    type RequestedReplicas,
+} from "./statefulset";
+
+/** What the mandatory rules depend on; tests swap them. */
+export interface GuardDeps {
+    /** Picks the baseline of a target. */
+    readonly resolver: BaselineResolver;
+    /** The current time (override expiry). */
+    readonly now: () => Date;
+    /** Project, stack, preview flag. */
+    readonly context: () => RunContext;
+    /** Base of relative render directories. */
+    readonly projectDir: () => string;
+}
+
+let sharedResolver: DefaultBaselineResolver | undefined;
+
+/** The pack's dependencies: one shared resolver (and so one cache) for all rules of the process. */
+export function defaultGuardDeps(): GuardDeps {
+    sharedResolver ??= new DefaultBaselineResolver();
+    return { resolver: sharedResolver, now: () => new Date(), context: () => runContext(), projectDir: () => findProjectDir() };
+}
+
+/** One evaluation of a mandatory rule. */
+export interface GuardRun {
+    readonly rule: string;
+    readonly reporter: Reporter;
+    readonly config: GuardConfig;
+    readonly deps: GuardDeps;
+}
+
+/** Reports a mandatory violation, or an advisory one while a valid break-glass override is active. */
+export function reportGuarded(run: GuardRun, message: string, urn?: string): void {
+    const o = evaluateOverride(run.config.override, run.rule, run.deps.now());
+    if (o.kind === "active") {
+        report(
+            run.reporter,
+            "advisory",
+            `ALLOWED by break-glass override until ${o.expires}; reason: "${o.reason}".\n${message}`,
+            urn,
+        );
+    } else if (o.kind === "ignored") {
+        report(run.reporter, "mandatory", `${message}\nBreak-glass override ignored: ${o.why}.`, urn);
+    } else {
+        report(run.reporter, "mandatory", message, urn);
+    }
+}
+
+/** A value the rule needs is unknown: advisory during preview, mandatory during the update. */
+export function reportUnknown(run: GuardRun, subject: string, what: string, urn?: string): void {
+    if (run.deps.context().dryRun === false) {
+        reportGuarded(
+            run,
+            `${subject}: ${what} is still unknown during the update, so ${run.rule} cannot check it; refusing.`,
+            urn,
+        );
+        return;
+    }
+    report(
+        run.reporter,
+        "advisory",
+        `${subject}: cannot check at preview: ${what} is computed from another resource's output. ` +
+            "It will be checked at `pulumi up`.",
+        urn,
+    );
+}
+
+/** The baseline cannot be read: fail closed unless `baselineUnreadable: allow` (or an override). */
+export function reportUnreadable(run: GuardRun, subject: string, err: BaselineUnreadableError, urn?: string): void {
+    if (err.unknownAtPreview) {
+        reportUnknown(run, subject, err.reason, urn);
+        return;
+    }
+    const message =
+        `${subject}: cannot read the deployed state from ${err.target}: ${err.reason}. ` +
+        `Without it ${run.rule} cannot tell a resize or removal from a first deployment, so it fails closed.\n` +
+        unreadableHowTo(run.rule);
+    if (unreadableMode(run.config) === "allow") {
+        report(run.reporter, "advisory", `${message}\nAllowed: baselineUnreadable is "allow".`, urn);
+        return;
+    }
+    reportGuarded(run, message, urn);
+}
+
+/** `elasticell cluster "x", tier y, StatefulSet ns/name`. */
+export function subjectOf(cluster: string, tier: TierKind, ref: string): string {
+    return `elasticell cluster "${cluster}", tier ${tier}, StatefulSet ${ref}`;
+}
+
+/** Input to a replica rule's judgement. */
+export interface ReplicaCase<C> {
+    readonly cluster: string;
+    readonly tier: TierKind;
+    readonly namespace: string;
+    readonly name: string;
+    readonly subject: string;
+    /** The deployed object, undefined on a first deployment. */
+    readonly deployed: DeployedStatefulSet | undefined;
+    readonly requested: RequestedReplicas;
+    readonly config: C;
+}
+
+/** A mandatory rule on the replica count of one tier. */
+export interface ReplicaGuardSpec<C extends GuardConfig> {
+    readonly name: string;
+    readonly description: string;
+    readonly tier: TierKind;
+    /** Rule-specific schema properties, added to the shared ones. */
+    readonly extraSchema?: PolicyConfigSchema["properties"];
+    /** One message per problem (each already says why and what to do); empty when allowed. */
+    judge(c: ReplicaCase<C>): readonly string[];
+}
+
+/** `3 (requested)` or `1 (requested: spec.replicas is not set, so Kubernetes uses 1)`. */
+export function requestedText(r: RequestedReplicas): string {
+    return r.defaulted ? `${r.count} (requested: spec.replicas is not set, so Kubernetes uses 1)` : `${r.count} (requested)`;
+}
+
+/** Builds a mandatory `ResourceValidationPolicy` for StatefulSets of `spec.tier`. */
+export function makeReplicaGuard<C extends GuardConfig>(
+    spec: ReplicaGuardSpec<C>,
+    deps: GuardDeps = defaultGuardDeps(),
+): ResourceValidationPolicy {
+    return {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: "mandatory",
+        configSchema: { properties: { ...guardSchemaProperties, ...spec.extraSchema } },
+        validateResource: validateResourceOfType(StatefulSet, async (props, args, reportViolation: ReportViolation) => {
+            const id = tierOf(props);
+            if (id === undefined || id.tier !== spec.tier) {
+                return;
+            }
+            const config = args.getConfig<C>();
+            const run: GuardRun = {
+                rule: spec.name,
+                reporter: { reportViolation, description: spec.description, urn: args.urn },
+                config,
+                deps,
+            };
+            const name = plannedName(props);
+            const target = targetOf(args.provider, deps.projectDir);
+            const providerNs = target.known ? target.value.namespace : undefined;
+            const namespace = plannedNamespace(props, providerNs);
+            const ref = objectRef(namespace.known ? namespace.value : "<unknown>", name.known ? name.value ?? args.name : "<unknown>");
+            const subject = subjectOf(id.cluster, id.tier, ref);
+            const requested = requestedReplicas(props);
+            for (const [what, v] of [
+                ["spec.replicas", requested],
+                ["metadata.name", name],
+                ["metadata.namespace", namespace],
+                ["the provider", target],
+            ] as const) {
+                if (!v.known) {
+                    reportUnknown(run, subject, `${what} (${v.detail})`);
+                    return;
+                }
+            }
+            if (!name.known || !namespace.known || !target.known || !requested.known) {
+                return; // unreachable: narrowed above
+            }
+            if (name.value === undefined) {
+                reportUnreadable(
+                    run,
+                    subject,
+                    new BaselineUnreadableError(
+                        "the program",
+                        "the StatefulSet has no explicit metadata.name, so its deployed object cannot be found",
+                    ),
+                );
+                return;
+            }
+            let deployed: DeployedStatefulSet | undefined;
+            try {
+                deployed = await deps.resolver.baselineFor(target.value).getStatefulSet(namespace.value, name.value);
+            } catch (err) {
+                if (err instanceof BaselineUnreadableError) {
+                    reportUnreadable(run, subject, err);
+                    return;
+                }
+                throw err;
+            }
+            const problems = spec.judge({
+                cluster: id.cluster,
+                tier: id.tier,
+                namespace: namespace.value,
+                name: name.value,
+                subject,
+                deployed,
+                requested: requested.value,
+                config,
+            });
+            for (const p of problems) {
+                reportGuarded(run, `${p}\n${overrideHowTo(spec.name)}`);
+            }
+        }),
+    };
+}
