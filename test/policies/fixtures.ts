@@ -1,0 +1,129 @@
+/**
+ * Fixtures for the policy tests: valid elasticell StatefulSet inputs per the label contract,
+ * deployed objects, and rule dependencies wired to an in-memory baseline.
+ */
+import type { Target, BaselineResolver } from "../../policies/baseline/resolve";
+import type { Baseline, DeployedStatefulSet } from "../../policies/baseline/types";
+import { MemoryBaseline } from "../../policies/baseline/memory";
+import type { RunContext } from "../../policies/engine-context";
+import type { GuardDeps } from "../../policies/guard";
+import type { TierKind } from "../../policies/labels";
+
+/** Fixed "now" of the tests: 2025-03-10T12:00:00Z. */
+export const Now = new Date("2025-03-10T12:00:00Z");
+
+/** Cluster, namespace and stack of the fixtures. */
+export const Cluster = "demo";
+export const Namespace = "prod";
+export const StackId = "elasticell/dev";
+
+const images: Record<TierKind, string> = { pd: "deepfabric/pd:v1.2.0", store: "deepfabric/cell:v1.2.0", proxy: "deepfabric/proxy:v1.2.0" };
+const defaultReplicas: Record<TierKind, number> = { pd: 3, store: 3, proxy: 1 };
+
+/** Valid StatefulSet inputs of one tier, as the program renders them. */
+export function statefulSet(tier: TierKind, replicas = defaultReplicas[tier], cluster = Cluster, namespace = Namespace): Record<string, any> {
+    const selector = {
+        "app.kubernetes.io/name": "elasticell",
+        "app.kubernetes.io/instance": cluster,
+        "app.kubernetes.io/component": tier,
+    };
+    const labels = {
+        ...selector,
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/part-of": "elasticell",
+        "app.kubernetes.io/version": "v1.2.0",
+    };
+    const storage = tier === "proxy" ? {} : {
+        volumeClaimTemplates: [{ metadata: { name: tier }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+    };
+    return {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: {
+            name: `${cluster}-${tier}`,
+            namespace,
+            labels,
+            annotations: { "elasticell.io/pulumi-stack": StackId },
+        },
+        spec: {
+            replicas,
+            selector: { matchLabels: selector },
+            serviceName: `${cluster}-${tier}-peer`,
+            template: {
+                metadata: { labels },
+                spec: {
+                    containers: [{
+                        name: tier,
+                        image: images[tier],
+                        resources: { requests: { cpu: "500m", memory: "1Gi" } },
+                    }],
+                },
+            },
+            ...storage,
+        },
+    };
+}
+
+/** A PodDisruptionBudget for one tier, as the program renders it. */
+export function pdb(tier: TierKind, cluster = Cluster, namespace = Namespace): Record<string, any> {
+    return {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: `${cluster}-${tier}`, namespace },
+        spec: {
+            maxUnavailable: 1,
+            selector: {
+                matchLabels: {
+                    "app.kubernetes.io/name": "elasticell",
+                    "app.kubernetes.io/instance": cluster,
+                    "app.kubernetes.io/component": tier,
+                },
+            },
+        },
+    };
+}
+
+/** The deployed object of one tier. */
+export function deployed(tier: TierKind, replicas: number, cluster = Cluster, namespace = Namespace, owner = StackId): DeployedStatefulSet {
+    const props = statefulSet(tier, replicas, cluster, namespace);
+    return {
+        namespace,
+        name: `${cluster}-${tier}`,
+        replicas,
+        labels: props["metadata"].labels,
+        annotations: { "elasticell.io/pulumi-stack": owner },
+        images: [images[tier]],
+    };
+}
+
+/** A resolver answering every target with one baseline, recording the targets asked for. */
+export class FixedResolver implements BaselineResolver {
+    readonly targets: Target[] = [];
+    constructor(readonly baseline: Baseline) {}
+    baselineFor(target: Target): Baseline {
+        this.targets.push(target);
+        return this.baseline;
+    }
+}
+
+/** Rule dependencies over an in-memory baseline, a fixed clock and a fixed run context. */
+export function memoryDeps(
+    baseline: Baseline = new MemoryBaseline(),
+    context: RunContext = { project: "elasticell", stack: "dev", dryRun: true, source: "test" },
+    now: Date = Now,
+): GuardDeps & { resolver: FixedResolver } {
+    return { resolver: new FixedResolver(baseline), now: () => now, context: () => context, projectDir: () => "/project" };
+}
+
+/** Returns a deep copy of `obj` with `edit` applied: one broken field per case. */
+export function edited<T>(obj: T, edit: (copy: T) => void): T {
+    const copy = structuredClone(obj);
+    edit(copy);
+    return copy;
+}
+
+/** A valid override for `rule`, expiring two days after `Now`. */
+export function validOverride(rules?: string[]): Record<string, unknown> {
+    return { reason: "INC-42: restore PD after disk loss", expires: "2025-03-12", ...(rules === undefined ? {} : { rules }) };
+}
