@@ -1,0 +1,14 @@
+/**
+ * The `elasticell` policy pack. Run with `pulumi preview --policy-pack policies`.
+ * `captureEngineStack()` must run before the PolicyPack starts its server (see engine-context.ts).
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { captureEngineStack } from "./engine-context";
+import { allPolicies } from "./rules";
+
+captureEngineStack();
+
+new PolicyPack("elasticell", {
+    policies: allPolicies,
+    description: "Guards elasticell clusters on Kubernetes against PD resizes, Store scale-in and tier removal.",
+});

@@ -1,0 +1,206 @@
+/**
+ * `elasticell-no-tier-removal` (mandatory, stack policy): refuses a plan that drops a deployed
+ * PD or Store StatefulSet owned by this stack (cluster renamed or removed). Deployed objects are
+ * listed from every target the plan uses; an object is this stack's when its
+ * `elasticell.io/pulumi-stack` annotation is `<project>/<stack>` of the running stack.
+ */
+import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { targetOf, type Target } from "../baseline/resolve";
+import { BaselineUnreadableError, type DeployedStatefulSet } from "../baseline/types";
+import { guardSchemaProperties, type GuardConfig } from "../config";
+import { defaultGuardDeps, reportGuarded, reportUnknown, reportUnreadable, subjectOf, type GuardDeps, type GuardRun } from "../guard";
+import { knownString } from "../known";
+import { AppName, LabelKeys, ResourceTypes, StackAnnotation, StatefulTiers } from "../labels";
+import { overrideHowTo, whyTierRemoval } from "../messages";
+import { objectRef, tierOfLabels } from "../statefulset";
+
+/** Policy name. */
+export const noTierRemovalName = "elasticell-no-tier-removal";
+
+/** Config of this rule. */
+export interface NoTierRemovalConfig extends GuardConfig {
+    /** `<project>/<stack>` of the running stack, when the engine and environment do not tell. */
+    readonly stack?: string;
+}
+
+/** The running stack as `<project>/<stack>`, and where that came from. */
+interface Identity {
+    readonly value: string;
+    readonly source: string;
+}
+
+interface Plan {
+    /** `ns/name` of every StatefulSet in the plan, whatever its target. */
+    readonly objects: Set<string>;
+    /** Targets to list, by key. */
+    readonly targets: Map<string, Target>;
+    /** Namespaces seen in the plan, for targets that cannot be listed cluster-wide. */
+    readonly namespaces: Set<string>;
+    /** `elasticell.io/pulumi-stack` values on planned elasticell StatefulSets. */
+    readonly owners: Set<string>;
+    /** Why the plan is incomplete at preview (computed names or providers), if it is. */
+    readonly unknown: string[];
+}
+
+function readPlan(resources: readonly PolicyResource[], deps: GuardDeps): Plan {
+    const plan: Plan = { objects: new Set(), targets: new Map(), namespaces: new Set(), owners: new Set(), unknown: [] };
+    const addTarget = (t: ReturnType<typeof targetOf>): Target | undefined => {
+        if (!t.known) {
+            plan.unknown.push(t.detail);
+            return undefined;
+        }
+        plan.targets.set(t.value.key, t.value);
+        if (t.value.namespace !== undefined) {
+            plan.namespaces.add(t.value.namespace);
+        }
+        return t.value;
+    };
+    for (const r of resources) {
+        if (r.type === ResourceTypes.provider) {
+            addTarget(targetOf({ type: r.type, props: r.props, urn: r.urn, name: r.name }, deps.projectDir));
+            continue;
+        }
+        if (r.type !== ResourceTypes.statefulSet) {
+            continue;
+        }
+        const target = addTarget(targetOf(r.provider, deps.projectDir));
+        const name = knownString(() => r.props["metadata"]?.["name"]);
+        const ns = knownString(() => r.props["metadata"]?.["namespace"]);
+        if (!name.known || !ns.known) {
+            plan.unknown.push(`StatefulSet ${r.name}: ${!name.known ? name.detail : ns.known ? "" : ns.detail}`);
+            continue;
+        }
+        const namespace = ns.value ?? target?.namespace ?? "default";
+        plan.namespaces.add(namespace);
+        plan.objects.add(objectRef(namespace, name.value ?? r.name));
+        const labels = knownString(() => r.props["metadata"]?.["labels"]?.[LabelKeys.name]);
+        const owner = knownString(() => r.props["metadata"]?.["annotations"]?.[StackAnnotation]);
+        if (labels.known && labels.value === AppName && owner.known && owner.value !== undefined) {
+            plan.owners.add(owner.value);
+        }
+    }
+    if (plan.targets.size === 0) {
+        addTarget(targetOf(undefined, deps.projectDir));
+    }
+    return plan;
+}
+
+function identityOf(config: NoTierRemovalConfig, deps: GuardDeps, plan: Plan): Identity | undefined {
+    if (typeof config.stack === "string" && config.stack.includes("/")) {
+        return { value: config.stack, source: "policy config `stack`" };
+    }
+    const ctx = deps.context();
+    if (ctx.project !== undefined && ctx.stack !== undefined) {
+        return { value: `${ctx.project}/${ctx.stack}`, source: ctx.source ?? "the engine" };
+    }
+    if (plan.owners.size === 1) {
+        const [only] = [...plan.owners];
+        if (only !== undefined) {
+            return { value: only, source: `the ${StackAnnotation} annotation of the planned StatefulSets` };
+        }
+    }
+    return undefined;
+}
+
+function projectOf(args: StackValidationArgs, deps: GuardDeps): string | undefined {
+    return deps.context().project ?? args.stackTags.get("pulumi:project");
+}
+
+/** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
+export function makeNoTierRemoval(deps: GuardDeps = defaultGuardDeps()): StackValidationPolicy {
+    const description = "A plan must not delete a deployed PD or Store StatefulSet of an elasticell cluster owned by this stack.";
+    return {
+        name: noTierRemovalName,
+        description,
+        enforcementLevel: "mandatory",
+        configSchema: {
+            properties: {
+                ...guardSchemaProperties,
+                stack: {
+                    type: "string",
+                    pattern: "^[^/]+/[^/]+$",
+                    description: "<project>/<stack> of the running stack, when the engine and environment do not tell the pack.",
+                },
+            },
+        },
+        validateStack: async (args, reportViolation) => {
+            const config = args.getConfig<NoTierRemovalConfig>();
+            const run: GuardRun = { rule: noTierRemovalName, reporter: { reportViolation, description }, config, deps };
+            const plan = readPlan(args.resources, deps);
+            const identity = identityOf(config, deps, plan);
+            const project = projectOf(args, deps);
+            for (const target of [...plan.targets.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+                const baseline = deps.resolver.baselineFor(target);
+                let deployed: readonly DeployedStatefulSet[];
+                try {
+                    deployed = await baseline.listStatefulSets({ [LabelKeys.name]: AppName }, [...plan.namespaces]);
+                } catch (err) {
+                    if (err instanceof BaselineUnreadableError) {
+                        reportUnreadable(run, `elasticell StatefulSets of ${identity?.value ?? "this stack"}`, err);
+                        continue;
+                    }
+                    throw err;
+                }
+                for (const sts of deployed) {
+                    judge(run, sts, baseline.target, plan, identity, project);
+                }
+            }
+        },
+    };
+}
+
+function judge(
+    run: GuardRun,
+    sts: DeployedStatefulSet,
+    target: string,
+    plan: Plan,
+    identity: Identity | undefined,
+    project: string | undefined,
+): void {
+    const id = tierOfLabels(sts.labels);
+    if (id === undefined || !(StatefulTiers as readonly string[]).includes(id.tier)) {
+        return;
+    }
+    const ref = objectRef(sts.namespace, sts.name);
+    if (plan.objects.has(ref)) {
+        return;
+    }
+    const owner = sts.annotations[StackAnnotation];
+    if (owner === undefined) {
+        return;
+    }
+    const subject = subjectOf(id.cluster, id.tier, ref);
+    if (identity === undefined) {
+        if (project !== undefined && !owner.startsWith(`${project}/`)) {
+            return;
+        }
+        reportGuarded(
+            run,
+            `${subject} (owned by ${owner}, ${sts.replicas} replicas, in ${target}) is not in this plan, and the pack ` +
+                "cannot tell which stack is running (the engine and the environment did not say), so it cannot rule out " +
+                `that this plan deletes it.\nSet {"${run.rule}": {"stack": "<project>/<stack>"}} in the policy config ` +
+                "(`--policy-pack-config <file>`) so the pack knows which objects this stack owns.",
+        );
+        return;
+    }
+    if (owner !== identity.value) {
+        return;
+    }
+    if (plan.unknown.length > 0) {
+        reportUnknown(run, subject, `the plan (${plan.unknown.join("; ")})`);
+        return;
+    }
+    const tierName = id.tier === "pd" ? "PD" : "Store";
+    reportGuarded(
+        run,
+        `${subject}: deployed with ${sts.replicas} replicas in ${target} and owned by this stack (${owner}, from ` +
+            `${identity.source}), but this plan no longer has it, so it would be deleted (cluster renamed or removed?).\n` +
+            `Why this is unsafe: ${whyTierRemoval}\n` +
+            `Instead: keep cluster "${id.cluster}" in the program under the same name; to retire it, move its data off first. ` +
+            `If the ${tierName} StatefulSet now belongs to another stack, change its ${StackAnnotation} annotation.\n` +
+            overrideHowTo(run.rule),
+    );
+}
+
+/** The rule as the pack runs it. */
+export const noTierRemoval: StackValidationPolicy = makeNoTierRemoval();
