@@ -14,7 +14,6 @@ import {
 import type { ClusterContext, TierProfile } from "./profile";
 import { PodInfoDir, StartupDir } from "./script";
 
-type Meta = k8s.types.input.meta.v1.ObjectMeta;
 
 /** Scheduling and sizing of one tier, as validated by the config schema. */
 export interface TierSettings {
@@ -54,15 +53,23 @@ export interface TierSpecArgs {
     readonly service?: ServiceSettings;
 }
 
+/** Metadata of every object the builder returns. */
+export interface Metadata {
+    readonly name: string;
+    readonly namespace: string;
+    readonly labels: Record<string, string>;
+    readonly annotations: Record<string, string>;
+}
+
 /** A named object: metadata plus the fields of its kind. */
 export interface Manifest<Spec> {
-    readonly metadata: Meta & { name: string; namespace: string };
+    readonly metadata: Metadata;
     readonly spec: Spec;
 }
 
 /** The plain objects of one tier. */
 export interface TierManifests {
-    readonly configMap: { metadata: Manifest<unknown>["metadata"]; data: Record<string, string> };
+    readonly configMap: { metadata: Metadata; data: Record<string, string> };
     readonly statefulSet: Manifest<k8s.types.input.apps.v1.StatefulSetSpec>;
     readonly peerService?: Manifest<k8s.types.input.core.v1.ServiceSpec>;
     readonly clientService?: Manifest<k8s.types.input.core.v1.ServiceSpec>;
@@ -95,7 +102,7 @@ export function scriptFileName(profile: TierProfile): string {
     return `${profile.kind}_start_script.sh`;
 }
 
-function metadata(args: TierSpecArgs, name: string): Manifest<unknown>["metadata"] {
+function metadata(args: TierSpecArgs, name: string): Metadata {
     const { ctx, profile, settings } = args;
     return {
         name,

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { parseStackConfig } from "../../components/config";
+import { installMocks, ofType, resolve, settled, Types, type Recorded } from "../helpers/mocks";
+import { stackConfig } from "../helpers/stacks";
+
+let recorded: Recorded[];
+let CellCluster: typeof import("../../components/cluster").CellCluster;
+
+before(async () => {
+    recorded = await installMocks({ stack: "dev" });
+    ({ CellCluster } = await import("../../components/cluster"));
+});
+
+/** Builds a cluster from raw config and returns only what it registered. */
+async function deploy(raw: unknown) {
+    const start = recorded.length;
+    const { name, ...cfg } = parseStackConfig(raw);
+    const cluster = new CellCluster(name, cfg);
+    await resolve(cluster.redisEndpoint);
+    await settled();
+    return { cluster, resources: recorded.slice(start) };
+}
+
+const names = (rs: Recorded[], type: string) => ofType(rs, type).map((r) => r.inputs.metadata.name).sort();
+
+describe("CellCluster under mocks: the dev stack", () => {
+    it("registers the namespace, three tiers and their objects", async () => {
+        const { resources } = await deploy(stackConfig("dev"));
+        assert.deepEqual(names(resources, Types.statefulSet), ["dev-pd", "dev-proxy", "dev-store"]);
+        assert.deepEqual(names(resources, Types.service), ["dev-cell", "dev-pd", "dev-pd-peer", "dev-store-peer"]);
+        assert.deepEqual(names(resources, Types.configMap), ["dev-pd", "dev-proxy", "dev-store"]);
+        assert.deepEqual(names(resources, Types.pdb), ["dev-pd", "dev-proxy", "dev-store"]);
+        assert.deepEqual(names(resources, Types.namespace), ["elasticell-dev"]);
+        assert.equal(ofType(resources, Types.tier).length, 3);
+        assert.equal(ofType(resources, Types.cluster).length, 1);
+        assert.equal(ofType(resources, Types.vap).length, 0, "the admission guard is off by default");
+        for (const r of resources.filter((x) => x.type.startsWith("kubernetes:") && x.type !== Types.namespace)) {
+            assert.equal(r.inputs.metadata.namespace, "elasticell-dev", `${r.type} ${r.name}`);
+        }
+    });
+
+    it("exports the Redis endpoint, PD client URL and per-tier facts", async () => {
+        const { cluster } = await deploy(stackConfig("dev"));
+        assert.equal(await resolve(cluster.redisEndpoint), "dev-cell.elasticell-dev.svc:6379");
+        assert.equal(await resolve(cluster.pdClientUrl), "http://dev-pd.elasticell-dev.svc:2379");
+        assert.equal(await resolve(cluster.namespace), "elasticell-dev");
+        assert.equal(await resolve(cluster.store.statefulSet), "dev-store");
+        assert.equal(await resolve(cluster.store.replicas), 3);
+        assert.equal(await resolve(cluster.proxy.image), "deepfabric/proxy:latest");
+    });
+
+    it("stamps the owning stack on every object, for the policy pack", async () => {
+        const { resources } = await deploy(stackConfig("dev"));
+        for (const sts of ofType(resources, Types.statefulSet)) {
+            assert.equal(sts.inputs.metadata.annotations["elasticell.io/pulumi-stack"], "elasticell/dev");
+        }
+    });
+});
+
+describe("CellCluster under mocks: the prod stack", () => {
+    it("sizes, pins and spreads as configured, with the admission guard", async () => {
+        const { resources } = await deploy(stackConfig("prod"));
+        const sts = Object.fromEntries(ofType(resources, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs]));
+        assert.deepEqual(
+            ["cell-pd", "cell-store", "cell-proxy"].map((n) => sts[n].spec.replicas),
+            [3, 5, 3],
+        );
+        assert.equal(sts["cell-store"].spec.template.spec.containers[0].image, "deepfabric/cell:v1.0.0");
+        assert.equal(sts["cell-store"].metadata.labels["app.kubernetes.io/version"], "v1.0.0");
+        assert.equal(sts["cell-store"].spec.volumeClaimTemplates[0].spec.storageClassName, "fast-ssd");
+        assert.equal(sts["cell-store"].spec.volumeClaimTemplates[0].spec.resources.requests.storage, "500Gi");
+        assert.ok(sts["cell-pd"].spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+        assert.equal(sts["cell-proxy"].spec.template.spec.containers[0].resources.limits.cpu, "2");
+        const redis = ofType(resources, Types.service).find((r) => r.inputs.metadata.name === "cell-cell");
+        assert.equal(redis?.inputs.spec.type, "LoadBalancer");
+        assert.equal(ofType(resources, Types.vap).length, 1);
+        assert.equal(ofType(resources, Types.vapBinding).length, 1);
+        assert.equal(sts["cell-pd"].metadata.labels.team, "platform");
+    });
+});
+
+describe("two clusters in one namespace", () => {
+    it("have disjoint object names and selectors", async () => {
+        const a = await deploy({ name: "alpha", namespace: "shared", createNamespace: false });
+        const b = await deploy({ name: "beta", namespace: "shared", createNamespace: false });
+        const objects = (rs: Recorded[]) => rs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => `${r.type}/${r.inputs.metadata.name}`);
+        const shared = objects(a.resources).filter((o) => objects(b.resources).includes(o));
+        assert.deepEqual(shared, []);
+        const selectors = (rs: Recorded[]) =>
+            ofType(rs, Types.statefulSet).map((r) => JSON.stringify(r.inputs.spec.selector.matchLabels));
+        for (const sel of selectors(a.resources)) {
+            assert.ok(!selectors(b.resources).includes(sel), sel);
+            assert.ok(sel.includes('"app.kubernetes.io/instance":"alpha"'), sel);
+        }
+        const services = ofType(b.resources, Types.service).map((r) => r.inputs.spec.selector["app.kubernetes.io/instance"]);
+        assert.deepEqual([...new Set(services)], ["beta"]);
+    });
+});
