@@ -1,0 +1,82 @@
+/**
+ * Proves, against the real analyze handler of the pinned @pulumi/policy (server.js; no server is
+ * started), that a mandatory rule can report one violation as advisory through the SDK's object
+ * form of reportViolation, while the string form keeps the policy's mandatory level. If an SDK
+ * upgrade drops the object form, this fails (and the violation would turn mandatory: fail closed).
+ */
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { MemoryBaseline } from "../../policies/baseline/memory";
+import { report } from "../../policies/report";
+import { makePdReplicasFixed } from "../../policies/rules/pd-replicas-fixed";
+import { unknownValues, type ResourceValidationPolicy } from "../../policies/sdk";
+import { deployed, memoryDeps, statefulSet } from "./fixtures";
+
+const packRequire = createRequire(path.resolve(__dirname, "../../policies/package.json"));
+const server = packRequire("@pulumi/policy/server.js");
+const analyzerPb = packRequire("@pulumi/pulumi/proto/analyzer_pb");
+const structPb = packRequire("google-protobuf/google/protobuf/struct_pb");
+
+interface Diagnostic {
+    level: string;
+    message: string;
+    policy: string;
+}
+
+async function analyze(policy: ResourceValidationPolicy, props: object): Promise<Diagnostic[]> {
+    const request = new analyzerPb.AnalyzeRequest();
+    request.setType("kubernetes:apps/v1:StatefulSet");
+    request.setUrn("urn:pulumi:dev::elasticell::kubernetes:apps/v1:StatefulSet::demo-pd");
+    request.setName("demo-pd");
+    request.setProperties(structPb.Struct.fromJavaScript(props));
+    request.setOptions(new analyzerPb.AnalyzerResourceOptions());
+    const handler = server.makeAnalyzeRpcFun("elasticell", "0.1.0", "advisory", [policy]);
+    const response: any = await new Promise((resolve, reject) => handler({ request }, (err: unknown, res: unknown) => (err ? reject(err) : resolve(res))));
+    const names: Record<number, string> = Object.fromEntries(Object.entries(analyzerPb.EnforcementLevel).map(([k, v]) => [v as number, k]));
+    return response.getDiagnosticsList().map((d: any) => ({
+        level: names[d.getEnforcementlevel()] ?? "?",
+        message: d.getMessage(),
+        policy: d.getPolicyname(),
+    }));
+}
+
+describe("@pulumi/policy 1.21.0 reporting levels", () => {
+    const probe: ResourceValidationPolicy = {
+        name: "elasticell-probe",
+        description: "Probe.",
+        enforcementLevel: "mandatory",
+        validateResource: (args, reportViolation) => {
+            const r = { reportViolation, description: "Probe.", urn: args.urn };
+            report(r, "advisory", "downgraded");
+            report(r, "mandatory", "kept");
+        },
+    };
+
+    it("reports the object form at its own level and the string form at the policy's", async () => {
+        const diags = await analyze(probe, {});
+        assert.deepEqual(diags, [
+            { level: "ADVISORY", message: "Probe.\ndowngraded", policy: "elasticell-probe" },
+            { level: "MANDATORY", message: "Probe.\nkept", policy: "elasticell-probe" },
+        ]);
+    });
+
+    it("runs a real rule: PD replicas unknown at preview come out advisory", async () => {
+        const rule = makePdReplicasFixed(memoryDeps(new MemoryBaseline([deployed("pd", 3)])));
+        const props = statefulSet("pd");
+        props["spec"].replicas = unknownValues.unknownStringValue; // the engine sends every unknown as this sentinel
+        const diags = await analyze(rule, props);
+        assert.equal(diags.length, 1);
+        assert.equal(diags[0]!.level, "ADVISORY");
+        assert.match(diags[0]!.message, /cannot check at preview/);
+    });
+
+    it("runs a real rule: a PD resize comes out mandatory", async () => {
+        const rule = makePdReplicasFixed(memoryDeps(new MemoryBaseline([deployed("pd", 3)])));
+        const diags = await analyze(rule, statefulSet("pd", 5));
+        assert.equal(diags.length, 1);
+        assert.equal(diags[0]!.level, "MANDATORY");
+        assert.match(diags[0]!.message, /from 3 \(deployed\) to 5 \(requested\)/);
+    });
+});
