@@ -62,3 +62,32 @@ run_step() {
   "$@" || die "$what failed"
   log "$what done in $(( $(date +%s) - t0 ))s"
 }
+
+# The project's local Pulumi state (file backend, no account) and the dev
+# passphrase of its secrets provider. Override both for real environments.
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$ELASTICELL_ROOT/.elasticell/state}"
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-elasticell-dev}"
+# The local cluster's kubeconfig (npm run cluster:up writes it).
+ELASTICELL_KUBECONFIG="$ELASTICELL_ROOT/.elasticell/cluster/kubeconfig"
+
+# install_deps: npm ci for the program and the policy pack when their lock
+# file changed since the last install (or nothing is installed yet).
+install_deps() {
+  local dir stamp
+  for dir in "$ELASTICELL_ROOT" "$ELASTICELL_ROOT/policies"; do
+    [ -f "$dir/package-lock.json" ] || continue
+    stamp="$dir/node_modules/.elasticell-lock.sha"
+    if [ ! -f "$stamp" ] || [ "$(sha256sum < "$dir/package-lock.json")" != "$(cat "$stamp")" ]; then
+      run_step "installing npm dependencies in ${dir#"$ELASTICELL_ROOT"/}" \
+        npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+      sha256sum < "$dir/package-lock.json" > "$stamp"
+    fi
+  done
+}
+
+# use_toolchain: put the Pulumi toolchain (built or found) on PATH.
+use_toolchain() {
+  local bin
+  bin="$(bash "$ELASTICELL_ROOT/scripts/toolchain.sh" | tail -n 1)" || die "no Pulumi toolchain (see the messages above)"
+  export PATH="$bin:$PATH"
+}

@@ -1,0 +1,106 @@
+/**
+ * Through the real engine, render target: `pulumi up` runs the whole
+ * program and the Kubernetes provider writes the manifests it would apply.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { EngineProject } from "../helpers/engine";
+
+const pdList = (ns: string) => [0, 1, 2].map((i) => `demo-pd-${i}.demo-pd-peer.${ns}.svc:20800`).join(",");
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const storeScript = (cm: any): string => cm.data["store_start_script.sh"];
+
+describe("engine, render target: deploy, update in place, destroy", () => {
+    let project: EngineProject;
+
+    before(async () => {
+        project = new EngineProject("e2e", { name: "demo", namespace: "e2e-ns" });
+        await project.init();
+    });
+    after(async () => project.dispose());
+
+    it("pulumi up renders every object with the computed addresses", async () => {
+        const up = await project.up();
+        assert.equal(up.code, 0, up.output);
+
+        const kinds = project.renderedObjects().map((o) => `${o.kind}/${o.metadata.name}`).sort();
+        assert.deepEqual(kinds, [
+            "ConfigMap/demo-pd",
+            "ConfigMap/demo-proxy",
+            "ConfigMap/demo-store",
+            "Namespace/e2e-ns",
+            "PodDisruptionBudget/demo-pd",
+            "PodDisruptionBudget/demo-proxy",
+            "PodDisruptionBudget/demo-store",
+            "Service/demo-cell",
+            "Service/demo-pd",
+            "Service/demo-pd-peer",
+            "Service/demo-store-peer",
+            "StatefulSet/demo-pd",
+            "StatefulSet/demo-proxy",
+            "StatefulSet/demo-store",
+        ]);
+
+        const pdScript: string = project.rendered("ConfigMap", "demo-pd").data["pd_start_script.sh"];
+        const members = [0, 1, 2].map((i) => `demo-pd-${i}=http://demo-pd-${i}.demo-pd-peer.e2e-ns.svc:2380`).join(",");
+        assert.ok(pdScript.includes(`--initial-cluster=${members}`), pdScript);
+        assert.ok(storeScript(project.rendered("ConfigMap", "demo-store")).includes(`--pd=${pdList("e2e-ns")}`));
+        assert.deepEqual(JSON.parse(project.rendered("ConfigMap", "demo-proxy").data["proxy-config.json"]).pdAddrs, pdList("e2e-ns").split(","));
+
+        const pd = project.rendered("StatefulSet", "demo-pd");
+        const store = project.rendered("StatefulSet", "demo-store");
+        assert.equal(pd.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi");
+        assert.equal(store.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "10Gi");
+        assert.deepEqual(store.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+        assert.deepEqual(store.spec.selector.matchLabels, {
+            "app.kubernetes.io/name": "elasticell",
+            "app.kubernetes.io/instance": "demo",
+            "app.kubernetes.io/component": "store",
+        });
+        assert.equal(project.rendered("Service", "demo-cell").spec.ports[0].port, 6379);
+        assert.equal(project.rendered("Service", "demo-pd-peer").spec.publishNotReadyAddresses, true);
+
+        const outputs = await project.outputs();
+        assert.equal(outputs.redisEndpoint, "demo-cell.e2e-ns.svc:6379");
+        assert.equal(outputs.pdClientUrl, "http://demo-pd.e2e-ns.svc:2379");
+        assert.deepEqual(outputs.store, { image: "deepfabric/cell:latest", replicas: 3, statefulSet: "demo-store" });
+    });
+
+    it("store 3 -> 4 and an image change update in place (no replacement)", async () => {
+        await project.setConfig("store.replicas", "4");
+        await project.setConfig("proxy.image", "deepfabric/proxy:v2");
+        const preview = await project.preview(["--diff"]);
+        assert.equal(preview.code, 0, preview.output);
+        assert.ok(!/replace/i.test(preview.stdout.split("Resources:")[1] ?? ""), `nothing may be replaced:\n${preview.stdout}`);
+        const up = await project.up();
+        assert.equal(up.code, 0, up.output);
+        assert.equal(project.rendered("StatefulSet", "demo-store").spec.replicas, 4);
+        assert.equal(project.rendered("StatefulSet", "demo-proxy").spec.template.spec.containers[0].image, "deepfabric/proxy:v2");
+        assert.match(up.stdout, /~ 2 updated|2 updated/);
+    });
+
+    it("bad config exits non-zero with the listed problems and writes nothing", async () => {
+        const before = await project.resourceCount();
+        await project.setConfig("store.replicas", "2");
+        await project.setConfig("pd.replicas", "4");
+        const up = await project.up();
+        assert.notEqual(up.code, 0);
+        assert.match(up.output, /store\.replicas: must be at least 3/);
+        assert.match(up.output, /pd\.replicas: must be odd/);
+        assert.match(up.output, /fix: pulumi config set --path pd\.replicas 3/);
+        assert.ok(!/at Object\.|\.ts:\d+:\d+/.test(up.output), `no stack trace expected:\n${up.output}`);
+        assert.equal(await project.resourceCount(), before, "the state must not change");
+        assert.equal(project.rendered("StatefulSet", "demo-store").spec.replicas, 4, "rendered manifests must not change");
+        await project.setConfig("store.replicas", "4");
+        await project.setConfig("pd.replicas", "3");
+    });
+
+    it("destroy removes the rendered objects", async () => {
+        const destroy = await project.run(["destroy", "--yes", "--skip-preview", "--stack", project.stack]);
+        assert.equal(destroy.code, 0, destroy.output);
+        assert.equal(await project.resourceCount(), 0);
+        assert.ok(!existsSync(`${project.renderDir}/1-manifests/apps_v1-statefulset-e2e-ns-demo-store.yaml`));
+        assert.equal(project.renderedObjects().filter((o) => o.kind === "StatefulSet").length, 0);
+    });
+});

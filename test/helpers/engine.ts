@@ -1,0 +1,150 @@
+/**
+ * Runs the real `pulumi` CLI on a temporary copy of the project with a
+ * temporary file backend, as a user would. The toolchain comes from PATH
+ * (scripts/test.sh puts it there; `npm run toolchain` builds it).
+ */
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { dump, loadAll } from "js-yaml";
+import { ProjectRoot } from "./stacks";
+
+export interface RunResult {
+    readonly code: number;
+    readonly stdout: string;
+    readonly stderr: string;
+    /** stdout and stderr together, for message assertions. */
+    readonly output: string;
+}
+
+/** What the program needs to run: everything else stays out of the copy. */
+const ProgramFiles = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components"];
+
+/** Finds `pulumi` on PATH or fails with the command that provides it. */
+export function requireToolchain(): string {
+    const path = process.env.ELASTICELL_TEST_PATH ?? process.env.PATH ?? "";
+    for (const dir of path.split(":")) {
+        if (existsSync(join(dir, "pulumi")) && existsSync(join(dir, "pulumi-resource-kubernetes"))) {
+            return path;
+        }
+    }
+    throw new Error("pulumi and pulumi-resource-kubernetes are not on PATH: run `npm test` (it runs `npm run toolchain`) or `source scripts/env.sh`");
+}
+
+export class EngineProject {
+    readonly dir: string;
+    readonly renderDir: string;
+    private readonly env: NodeJS.ProcessEnv;
+
+    /**
+     * A project copy with stack `stack` holding `config` (`elasticell:` keys
+     * without the prefix; other namespaces with theirs). `target` "render"
+     * writes manifests to `renderDir`; a kubeconfig path deploys to a cluster.
+     */
+    constructor(readonly stack: string, config: Record<string, unknown>, target: "render" | { kubeconfig: string } = "render") {
+        this.dir = mkdtempSync(join(tmpdir(), "elasticell-e2e-"));
+        this.renderDir = join(this.dir, "rendered");
+        for (const f of ProgramFiles) {
+            cpSync(join(ProjectRoot, f), join(this.dir, f), { recursive: true });
+        }
+        symlinkSync(join(ProjectRoot, "node_modules"), join(this.dir, "node_modules"));
+        symlinkSync(join(ProjectRoot, "policies"), join(this.dir, "policies"));
+        const stackConfig: Record<string, unknown> =
+            target === "render" ? { "kubernetes:renderYamlToDirectory": this.renderDir } : { "kubernetes:kubeconfig": target.kubeconfig };
+        for (const [key, value] of Object.entries(config)) {
+            stackConfig[key.includes(":") ? key : `elasticell:${key}`] = value;
+        }
+        writeFileSync(join(this.dir, `Pulumi.${stack}.yaml`), dump({ config: stackConfig }));
+        this.env = {
+            ...process.env,
+            PATH: requireToolchain(),
+            PULUMI_BACKEND_URL: `file://${join(this.dir, ".state")}`,
+            PULUMI_CONFIG_PASSPHRASE: "e2e",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_HOME: join(this.dir, ".pulumi-home"),
+            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+        };
+    }
+
+    /** Runs `pulumi <args>` in the project copy. */
+    run(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+        return new Promise((resolve, reject) => {
+            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: { ...this.env, ...extraEnv } });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (d) => (stdout += d));
+            child.stderr.on("data", (d) => (stderr += d));
+            child.on("error", reject);
+            child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` }));
+        });
+    }
+
+    /** Runs and throws with the output when the command fails. */
+    async ok(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+        const r = await this.run(args, extraEnv);
+        if (r.code !== 0) {
+            throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.output}`);
+        }
+        return r;
+    }
+
+    /** `pulumi stack init` with the passphrase secrets provider. */
+    async init(): Promise<void> {
+        await this.ok(["stack", "init", this.stack, "--secrets-provider", "passphrase"]);
+    }
+
+    up(extra: readonly string[] = []): Promise<RunResult> {
+        return this.run(["up", "--yes", "--skip-preview", "--stack", this.stack, ...extra]);
+    }
+
+    preview(extra: readonly string[] = []): Promise<RunResult> {
+        return this.run(["preview", "--stack", this.stack, ...extra]);
+    }
+
+    setConfig(path: string, value: string): Promise<RunResult> {
+        return this.ok(["config", "set", "--path", path, value, "--stack", this.stack]);
+    }
+
+    async outputs(): Promise<Record<string, unknown>> {
+        return JSON.parse((await this.ok(["stack", "output", "--json", "--stack", this.stack])).stdout) as Record<string, unknown>;
+    }
+
+    /** Number of resources in the stack's state. */
+    async resourceCount(): Promise<number> {
+        const state = JSON.parse((await this.ok(["stack", "export", "--stack", this.stack])).stdout) as {
+            deployment: { resources?: unknown[] };
+        };
+        return state.deployment.resources?.length ?? 0;
+    }
+
+    /** Every YAML document the render target wrote. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    renderedObjects(): any[] {
+        const dir = join(this.renderDir, "1-manifests");
+        if (!existsSync(dir)) {
+            return [];
+        }
+        return readdirSync(dir)
+            .filter((f) => f.endsWith(".yaml"))
+            .flatMap((f) => loadAll(readFileSync(join(dir, f), "utf8")))
+            .filter((o) => o !== null && o !== undefined);
+    }
+
+    /** The rendered object of a kind and name. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    rendered(kind: string, name: string): any {
+        const found = this.renderedObjects().find((o) => o.kind === kind && o.metadata?.name === name);
+        if (found === undefined) {
+            throw new Error(`no rendered ${kind} ${name}`);
+        }
+        return found;
+    }
+
+    /** Destroys the stack (best effort) and deletes the copy. */
+    async dispose(): Promise<void> {
+        await this.run(["destroy", "--yes", "--skip-preview", "--stack", this.stack]).catch(() => undefined);
+        rmSync(this.dir, { recursive: true, force: true });
+    }
+}
