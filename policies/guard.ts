@@ -166,19 +166,16 @@ export function makeReplicaGuard<C extends GuardConfig>(
             const ref = objectRef(namespace.known ? namespace.value : "<unknown>", name.known ? name.value ?? args.name : "<unknown>");
             const subject = subjectOf(id.cluster, id.tier, ref);
             const requested = requestedReplicas(props);
-            for (const [what, v] of [
-                ["spec.replicas", requested],
-                ["metadata.name", name],
-                ["metadata.namespace", namespace],
-                ["the provider", target],
-            ] as const) {
-                if (!v.known) {
-                    reportUnknown(run, subject, `${what} (${v.detail})`);
-                    return;
-                }
-            }
-            if (!name.known || !namespace.known || !target.known || !requested.known) {
-                return; // unreachable: narrowed above
+            if (!requested.known || !name.known || !namespace.known || !target.known) {
+                const [what, detail] = !requested.known
+                    ? ["spec.replicas", requested.detail]
+                    : !name.known
+                      ? ["metadata.name", name.detail]
+                      : !namespace.known
+                        ? ["metadata.namespace", namespace.detail]
+                        : ["the provider", target.known ? "" : target.detail];
+                reportUnknown(run, subject, `${what} (${detail})`);
+                return;
             }
             if (name.value === undefined) {
                 reportUnreadable(

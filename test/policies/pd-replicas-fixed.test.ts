@@ -83,6 +83,12 @@ describe("elasticell-pd-replicas-fixed", () => {
         });
     }
 
+    it("fails closed on a StatefulSet without metadata.name (its deployed object cannot be found)", async () => {
+        const { violations } = await run(edited(statefulSet("pd", 3), (p) => delete p.metadata.name));
+        assert.equal(violations[0]!.level, "mandatory");
+        assert.match(violations[0]!.message, /no explicit metadata.name/);
+    });
+
     it("reports replicas unknown at preview as advisory, saying it is checked at up", async () => {
         const props = edited(statefulSet("pd"), (p) => (p.spec.replicas = unknownValues.unknownNumberValue));
         const { violations } = await run(props);
