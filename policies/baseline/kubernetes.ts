@@ -6,12 +6,9 @@
  * 401/403, refused connections, timeouts and bad kubeconfigs make the baseline unreadable.
  * Results (and failures) are cached for the life of the process: one read per object per run.
  */
-import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
-import * as os from "node:os";
-import * as path from "node:path";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { KubeconfigError, loadKubeconfig, type Connection } from "./kubeconfig";
 import { BaselineUnreadableError, deployedFromManifest, type Baseline, type DeployedStatefulSet } from "./types";
 
 /** Default deadline of one API read, kubeconfig auth (exec plugins) included. */
@@ -35,12 +32,6 @@ export interface KubernetesBaselineOptions {
     readonly timeoutMs?: number;
 }
 
-interface Connection {
-    readonly kc: KubeConfig;
-    readonly server: string;
-    readonly context: string;
-}
-
 interface Response {
     readonly status: number;
     readonly body: string;
@@ -59,18 +50,6 @@ const unreachableCodes = new Set([
 ]);
 
 class Timeout extends Error {}
-
-function expandHome(p: string): string {
-    return p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p;
-}
-
-/** Like the provider: a value naming an existing file is a path, anything else is contents. */
-function kubeconfigIsPath(value: string): boolean {
-    if (value.includes("\n") || value.trimStart().startsWith("{")) {
-        return false;
-    }
-    return true;
-}
 
 function statusMessage(body: string): string {
     try {
@@ -223,58 +202,14 @@ export class KubernetesBaseline implements Baseline {
     }
 
     private async loadConnection(): Promise<Connection> {
-        const k8s = await import("@kubernetes/client-node");
-        const kc = new k8s.KubeConfig();
-        const fail = (reason: string): never => {
-            throw new BaselineUnreadableError(this.target, reason);
-        };
-        const { kubeconfig, context, cluster } = this.settings;
         try {
-            if (kubeconfig !== undefined) {
-                if (kubeconfigIsPath(kubeconfig)) {
-                    const file = expandHome(kubeconfig);
-                    if (!fs.existsSync(file)) {
-                        fail(`the kubeconfig file ${file} does not exist`);
-                    }
-                    kc.loadFromFile(file);
-                } else {
-                    kc.loadFromString(kubeconfig);
-                }
-            } else {
-                const env = process.env["KUBECONFIG"];
-                const home = path.join(os.homedir(), ".kube", "config");
-                const inCluster = process.env["KUBERNETES_SERVICE_HOST"] !== undefined;
-                if ((env === undefined || env === "") && !fs.existsSync(home) && !inCluster) {
-                    fail(`no kubeconfig: KUBECONFIG is not set and ${home} does not exist`);
-                }
-                kc.loadFromDefault();
-            }
+            return await loadKubeconfig(this.settings);
         } catch (err) {
-            if (err instanceof BaselineUnreadableError) {
-                throw err;
+            if (err instanceof KubeconfigError) {
+                throw new BaselineUnreadableError(this.target, err.message);
             }
-            fail(`the kubeconfig cannot be loaded (${(err as Error).message.split("\n")[0]})`);
+            throw err;
         }
-        if (context !== undefined) {
-            if (kc.getContextObject(context) === null) {
-                fail(`the kubeconfig has no context "${context}"`);
-            }
-            kc.setCurrentContext(context);
-        }
-        const current = kc.getCurrentContext();
-        const contexts = kc.getContexts().map((c) => (c.name === current && cluster !== undefined ? { ...c, cluster } : c));
-        // Plain-HTTP servers have no TLS to verify; client-node refuses them otherwise, client-go does not.
-        const clusters = kc.getClusters().map((c) => (c.server.startsWith("http:") ? { ...c, skipTLSVerify: true } : c));
-        kc.loadFromOptions({ clusters, contexts, users: kc.getUsers(), currentContext: current });
-        const server = kc.getCurrentCluster()?.server;
-        if (server === undefined || server === "") {
-            fail(
-                current === ""
-                    ? "the kubeconfig has no current context"
-                    : `context "${current}" names no cluster with a server in the kubeconfig`,
-            );
-        }
-        return { kc, server: server as string, context: current };
     }
 
     private async get(conn: Connection, apiPath: string, where: string): Promise<Response> {

@@ -187,6 +187,13 @@ describe("Kubernetes API baseline", () => {
         await unreadable(baseline(2000, two, "nope").getStatefulSet("prod", "demo-pd"), /the kubeconfig has no context "nope"/);
     });
 
+    it("uses the provider's cluster instead of the context's", async () => {
+        api.routes = new Map([[`GET ${stsPath}`, (_req, res) => json(res, 200, liveSts)]]);
+        const two = kubeconfig({ elsewhere: "http://127.0.0.1:1", fake: server }, "elsewhere");
+        const b = new KubernetesBaseline({ kubeconfig: two, cluster: "fake", origin: 'provider "k8s"' }, { timeoutMs: 2000 });
+        assert.equal((await b.getStatefulSet("prod", "demo-pd"))?.replicas, 3);
+    });
+
     it("is unreadable when the kubeconfig file is missing", async () => {
         await unreadable(baseline(2000, path.join(dir, "missing")).getStatefulSet("prod", "demo-pd"), /kubeconfig file .*missing does not exist/);
     });
