@@ -132,7 +132,13 @@ export interface ReplicaGuardSpec<C extends GuardConfig> {
     judge(c: ReplicaCase<C>): readonly string[];
 }
 
-/** `3 (requested)` or `1 (requested: spec.replicas is not set, so Kubernetes uses 1)`. */
+/** `3 -> 5 (deployed -> requested)`, noting when Kubernetes' default of 1 applies. */
+export function transitionText(deployed: number, r: RequestedReplicas): string {
+    const note = r.defaulted ? "; spec.replicas is not set, so Kubernetes uses 1" : "";
+    return `${deployed} -> ${r.count} (deployed -> requested${note})`;
+}
+
+/** `2 (requested)`, noting when Kubernetes' default of 1 applies. */
 export function requestedText(r: RequestedReplicas): string {
     return r.defaulted ? `${r.count} (requested: spec.replicas is not set, so Kubernetes uses 1)` : `${r.count} (requested)`;
 }

@@ -4,7 +4,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { GuardConfig } from "../config";
-import { defaultGuardDeps, makeReplicaGuard, requestedText, type GuardDeps } from "../guard";
+import { defaultGuardDeps, makeReplicaGuard, transitionText, type GuardDeps } from "../guard";
 import { whyPdFixed } from "../messages";
 
 /** Policy name. */
@@ -23,7 +23,7 @@ export function makePdReplicasFixed(deps: GuardDeps = defaultGuardDeps()): Resou
                 }
                 const n = c.deployed.replicas;
                 return [
-                    `${c.subject}: PD replicas would change from ${n} (deployed) to ${requestedText(c.requested)}.\n` +
+                    `${c.subject}: PD replicas would change ${transitionText(n, c.requested)}.\n` +
                         `Why this is unsafe: ${whyPdFixed}\n` +
                         `Instead: keep PD at ${n} replicas (set the PD replica count in the stack config back to ${n}). ` +
                         "PD size is fixed for the life of a cluster; a different size needs a new cluster and a data migration.",

@@ -4,7 +4,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { DefaultStoreMinReplicas, storeMinReplicas, type GuardConfig } from "../config";
-import { defaultGuardDeps, makeReplicaGuard, requestedText, type GuardDeps } from "../guard";
+import { defaultGuardDeps, makeReplicaGuard, requestedText, transitionText, type GuardDeps } from "../guard";
 import { removedPods, whyStoreFloor, whyStoreNoScaleIn } from "../messages";
 
 /** Policy name. */
@@ -40,7 +40,7 @@ export function makeStoreNoScaleIn(deps: GuardDeps = defaultGuardDeps()): Resour
                     const pods = removedPods(c.name, n, requested);
                     const first = pods[0] ?? `${c.name}-${n - 1}`;
                     problems.push(
-                        `${c.subject}: Store replicas would go down from ${n} (deployed) to ${requestedText(c.requested)}; ` +
+                        `${c.subject}: Store replicas would go down ${transitionText(n, c.requested)}; ` +
                             `Kubernetes would delete ${pods.join(", ")} at once.\n` +
                             `Why this is unsafe: ${whyStoreNoScaleIn}\n` +
                             `Instead: keep Store at ${n} replicas or more. To shrink safely, for each store to remove, ` +

@@ -252,6 +252,6 @@ describe("Kubernetes API baseline", () => {
         });
         assert.equal(violations.length, 1);
         assert.equal(violations[0]!.level, "mandatory");
-        assert.match(violations[0]!.message, /from 3 \(deployed\) to 5 \(requested\)/);
+        assert.match(violations[0]!.message, /3 -> 5 \(deployed -> requested\)/);
     });
 });

@@ -104,7 +104,7 @@ describe("render-directory baseline", () => {
         const provider = k8sProvider({ renderYamlToDirectory: "rendered" });
         const scaleIn = await validateResource(makeStoreNoScaleIn(deps), { resourceClass: StatefulSet, props: statefulSet("store", 3), provider });
         assert.equal(scaleIn.length, 1);
-        assert.match(scaleIn[0]!.message, /from 5 \(deployed\) to 3 \(requested\)/);
+        assert.match(scaleIn[0]!.message, /5 -> 3 \(deployed -> requested\)/);
         assert.match(await validateStack(makeNoTierRemoval(deps), {
             resources: [{ resourceClass: StatefulSet, props: statefulSet("pd"), name: "demo-pd", provider }],
         }).then((v) => v[0]?.message ?? ""), new RegExp(`tier store, StatefulSet prod/demo-store: deployed with 5 replicas in render directory ${root}/project/rendered`));

@@ -23,7 +23,7 @@ describe("break-glass override", () => {
         assert.equal(violations.length, 1);
         assert.equal(violations[0]!.level, "advisory");
         assert.match(violations[0]!.message, /ALLOWED by break-glass override until 2025-03-12; reason: "INC-42: restore PD after disk loss"/);
-        assert.match(violations[0]!.message, /from 3 \(deployed\) to 5 \(requested\)/);
+        assert.match(violations[0]!.message, /3 -> 5 \(deployed -> requested\)/);
     });
 
     it("applies to store scale-in too, when rules names the rule", async () => {
@@ -52,7 +52,7 @@ describe("break-glass override", () => {
             assert.equal(violations.length, 1);
             assert.equal(violations[0]!.level, "mandatory");
             assert.match(violations[0]!.message, why);
-            assert.match(violations[0]!.message, /from 3 \(deployed\) to 5/);
+            assert.match(violations[0]!.message, /3 -> 5 \(deployed/);
         });
     }
 

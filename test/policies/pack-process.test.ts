@@ -131,7 +131,7 @@ describe("the pack process over gRPC", { timeout: 120_000 }, () => {
         const d = await analyze("pd", 5);
         assert.equal(d.length, 1);
         assert.equal(d[0]!.level, "MANDATORY");
-        assert.match(d[0]!.message, /from 3 \(deployed\) to 5 \(requested\)/);
+        assert.match(d[0]!.message, /3 -> 5 \(deployed -> requested\)/);
     });
 
     it("reports Store 5 -> 4 as advisory under the override passed by Configure", async () => {

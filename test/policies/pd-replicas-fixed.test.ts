@@ -37,7 +37,7 @@ describe("elasticell-pd-replicas-fixed", () => {
             const [v] = violations;
             assert.equal(v?.level, "mandatory");
             assert.match(v!.message, /elasticell cluster "demo", tier pd, StatefulSet prod\/demo-pd/);
-            assert.match(v!.message, new RegExp(`from 3 \\(deployed\\) to ${requested} \\(requested\\)`));
+            assert.match(v!.message, new RegExp(`3 -> ${requested} \\(deployed -> requested\\)`));
             assert.match(v!.message, /etcd with a static member list/);
             assert.match(v!.message, /keep PD at 3 replicas/);
             assert.match(v!.message, /"elasticell-pd-replicas-fixed": \{"override"/);
@@ -49,14 +49,14 @@ describe("elasticell-pd-replicas-fixed", () => {
     it("catches drift: live PD scaled to 5 by hand, plan says 3", async () => {
         const { violations } = await run(statefulSet("pd", 3), new MemoryBaseline([deployed("pd", 5)]));
         assert.equal(violations.length, 1);
-        assert.match(violations[0]!.message, /from 5 \(deployed\) to 3 \(requested\)/);
+        assert.match(violations[0]!.message, /5 -> 3 \(deployed -> requested\)/);
     });
 
     it("treats a missing spec.replicas as the Kubernetes default of 1", async () => {
         const props = edited(statefulSet("pd"), (p) => delete p.spec.replicas);
         const { violations } = await run(props);
         assert.equal(violations.length, 1);
-        assert.match(violations[0]!.message, /to 1 \(requested: spec.replicas is not set, so Kubernetes uses 1\)/);
+        assert.match(violations[0]!.message, /3 -> 1 \(deployed -> requested; spec.replicas is not set, so Kubernetes uses 1\)/);
     });
 
     it("identifies PD by labels, not by name", async () => {

@@ -77,6 +77,6 @@ describe("@pulumi/policy 1.21.0 reporting levels", () => {
         const diags = await analyze(rule, statefulSet("pd", 5));
         assert.equal(diags.length, 1);
         assert.equal(diags[0]!.level, "MANDATORY");
-        assert.match(diags[0]!.message, /from 3 \(deployed\) to 5 \(requested\)/);
+        assert.match(diags[0]!.message, /3 -> 5 \(deployed -> requested\)/);
     });
 });

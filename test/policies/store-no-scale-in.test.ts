@@ -27,7 +27,7 @@ describe("elasticell-store-no-scale-in", () => {
         const m = violations[0]!.message;
         assert.equal(violations[0]!.level, "mandatory");
         assert.match(m, /elasticell cluster "demo", tier store, StatefulSet prod\/demo-store/);
-        assert.match(m, /from 5 \(deployed\) to 3 \(requested\)/);
+        assert.match(m, /5 -> 3 \(deployed -> requested\)/);
         assert.match(m, /delete demo-store-4, demo-store-3 at once/);
         assert.match(m, /3 replicas on distinct stores/);
         assert.match(m, /`DELETE http:\/\/demo-pd\.prod\.svc:2379\/pd\/api\/v1\/stores\/\{id\}`/);
@@ -38,13 +38,13 @@ describe("elasticell-store-no-scale-in", () => {
 
     it("catches drift: live stores scaled to 5 by hand, plan says 3", async () => {
         const violations = await run(statefulSet("store", 3), new MemoryBaseline([deployed("store", 5)]));
-        assert.match(violations[0]!.message, /from 5 \(deployed\) to 3/);
+        assert.match(violations[0]!.message, /5 -> 3 \(deployed/);
     });
 
     it("reports both the scale-in and the floor for 3 -> 2", async () => {
         const violations = await run(statefulSet("store", 2));
         assert.equal(violations.length, 2);
-        assert.match(violations[0]!.message, /from 3 \(deployed\) to 2 \(requested\)/);
+        assert.match(violations[0]!.message, /3 -> 2 \(deployed -> requested\)/);
         assert.match(violations[1]!.message, /Store replicas 2 \(requested\) are below the floor of 3 \(storeMinReplicas\)/);
     });
 
@@ -68,7 +68,7 @@ describe("elasticell-store-no-scale-in", () => {
     it("treats a missing spec.replicas as 1: a scale-in and below the floor", async () => {
         const violations = await run(edited(statefulSet("store"), (p) => delete p.spec.replicas));
         assert.equal(violations.length, 2);
-        assert.match(violations[0]!.message, /to 1 \(requested: spec.replicas is not set/);
+        assert.match(violations[0]!.message, /3 -> 1 \(deployed -> requested; spec.replicas is not set/);
     });
 
     it("does not judge PD or proxy StatefulSets", async () => {
