@@ -3,7 +3,8 @@
  * report at the right level (override, unknown-at-preview, unreadable baseline).
  */
 import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { DefaultBaselineResolver, findProjectDir, targetOf, type BaselineResolver } from "./baseline/resolve";
+import { findProjectDir } from "./baseline/project-dir";
+import { DefaultBaselineResolver, targetOf, type BaselineResolver } from "./baseline/resolve";
 import { BaselineUnreadableError, type DeployedStatefulSet } from "./baseline/types";
 import { guardSchemaProperties, unreadableMode, type GuardConfig } from "./config";
 import { runContext, type RunContext } from "./engine-context";

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { findProjectDir } from "./project-dir";
 
 /** Provider settings that select the API server and credentials. */
 export interface KubeSettings {
@@ -27,8 +28,16 @@ export interface Connection {
 /** The kubeconfig cannot be used; the message completes "cannot read the deployed state: ". */
 export class KubeconfigError extends Error {}
 
-function expandHome(p: string): string {
-    return p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p;
+/**
+ * A kubeconfig path as the provider reads it: `~` is the home directory, and
+ * a relative path is relative to the Pulumi project (the provider runs
+ * there; this pack runs in its own directory).
+ */
+function expandPath(p: string): string {
+    if (p === "~" || p.startsWith("~/")) {
+        return path.join(os.homedir(), p.slice(1));
+    }
+    return path.isAbsolute(p) ? p : path.resolve(findProjectDir(), p);
 }
 
 /** Kubeconfig contents are multi-line YAML or JSON; anything else is taken as a path. */
@@ -48,7 +57,7 @@ export async function loadKubeconfig(settings: KubeSettings): Promise<Connection
     try {
         if (kubeconfig !== undefined) {
             if (isPath(kubeconfig)) {
-                const file = expandHome(kubeconfig);
+                const file = expandPath(kubeconfig);
                 if (!fs.existsSync(file)) {
                     fail(`the kubeconfig file ${file} does not exist`);
                 }

@@ -6,7 +6,6 @@
  * arrives here as its properties).
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PolicyProviderResource } from "@pulumi/policy";
 import type { Known } from "../known";
@@ -41,31 +40,6 @@ export type Target =
 /** Chooses (and caches) the baseline of a target. */
 export interface BaselineResolver {
     baselineFor(target: Target): Baseline;
-}
-
-/**
- * The directory relative `renderYamlToDirectory` paths are resolved against: the Pulumi project
- * (nearest Pulumi.yaml above the pack's working directory, then above $PWD), else the working
- * directory. The provider resolves them against the program's directory.
- */
-export function findProjectDir(starts: readonly (string | undefined)[] = [process.cwd(), process.env["PWD"]]): string {
-    for (const start of starts) {
-        if (start === undefined || start === "") {
-            continue;
-        }
-        let dir = path.resolve(start);
-        for (;;) {
-            if (fs.existsSync(path.join(dir, "Pulumi.yaml")) || fs.existsSync(path.join(dir, "Pulumi.yml"))) {
-                return dir;
-            }
-            const parent = path.dirname(dir);
-            if (parent === dir) {
-                break;
-            }
-            dir = parent;
-        }
-    }
-    return process.cwd();
 }
 
 function hash(s: string): string {

@@ -198,6 +198,24 @@ describe("Kubernetes API baseline", () => {
         await unreadable(baseline(2000, path.join(dir, "missing")).getStatefulSet("prod", "demo-pd"), /kubeconfig file .*missing does not exist/);
     });
 
+    it("reads a relative kubeconfig path from the Pulumi project, as the provider does", async () => {
+        api.routes = new Map([[`GET ${stsPath}`, (_req, res) => json(res, 200, liveSts)]]);
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-project-"));
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+        fs.mkdirSync(path.join(project, "policies", ".state"), { recursive: true });
+        fs.mkdirSync(path.join(project, ".elasticell"));
+        fs.copyFileSync(configFile, path.join(project, ".elasticell", "kubeconfig"));
+        const cwd = process.cwd();
+        process.chdir(path.join(project, "policies"));
+        try {
+            const relative = new KubernetesBaseline({ kubeconfig: ".elasticell/kubeconfig", origin: 'provider "k8s"' }, { timeoutMs: 2000 });
+            assert.equal((await relative.getStatefulSet("prod", "demo-pd"))?.replicas, 3);
+        } finally {
+            process.chdir(cwd);
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    });
+
     it("falls back to the ambient KUBECONFIG, as the provider does", async () => {
         api.routes = new Map([[`GET ${stsPath}`, (_req, res) => json(res, 200, liveSts)]]);
         const saved = process.env["KUBECONFIG"];
