@@ -65,6 +65,7 @@ gobuild() {
 
 build_all() {
   local tmp="$1" t_all; t_all=$(date +%s)
+  chmod 755 "$tmp"            # mktemp -d makes it 0700
   mkdir -p "$tmp/bin"
   local times="$tmp/build-times.txt"
   : > "$times"
