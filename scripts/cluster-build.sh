@@ -109,7 +109,10 @@ EOF
 }
 
 locked_build() {
-  if complete; then return 0; fi          # another run finished it meanwhile
+  if complete; then                       # another run finished it meanwhile
+    log "cluster binaries were built by a concurrent run"
+    return 0
+  fi
   if [ -d "$ENTRY" ]; then
     log "removing incomplete cache entry $ENTRY"
     rm -rf "$ENTRY"
@@ -118,6 +121,7 @@ locked_build() {
   atomic_build "$ENTRY" build_all
 }
 
+log "taking the build lock (waits while another run builds the same entry)"
 with_lock "$ELASTICELL_CACHE/toolchain/cluster-$KEY.lock" locked_build ||
   die "cluster binaries build failed"
 complete || die "cluster binaries missing from $BIN after build"
