@@ -60,7 +60,9 @@ wait_ready 5 >/dev/null || fail "scale to 5"
 ok "kubectl scale --replicas=5: 5 pods Ready in $(( $(now_ms) - t0 )) ms, $(k get pvc --no-headers | grep -c ' Bound ') PVCs Bound"
 
 # --- 3. rolling update with partition: only ordinals >= 3 first, one at a time
-k get pods -l app=web -w --output-watch-events \
+# kubectl itself in the background (not through the k function, whose
+# subshell would leave kubectl running when killed).
+"$BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" -n "$NS" get pods -l app=web -w --output-watch-events \
   -o 'custom-columns=EV:.type,POD:.object.metadata.name,REV:.object.metadata.labels.controller-revision-hash,READY:.object.status.conditions[?(@.type=="Ready")].status' \
   --no-headers > /tmp/elasticell-selftest-watch.$$ 2>&1 &
 WATCH_PID=$!
