@@ -1,6 +1,6 @@
 /**
  * Baseline of a render target (provider `renderYamlToDirectory`): the manifests the last
- * `pulumi up` wrote (`<dir>/1-manifests/*.yaml`, CRDs in `0-crd/`). Every YAML document under the
+ * `pulumi up` wrote (`<dir>/1-manifest/*.yaml`, CRDs in `0-crd/`). Every YAML document under the
  * directory is parsed and StatefulSets are picked by kind, so file names do not matter.
  * A missing directory means nothing was rendered yet (first deployment); a file that cannot be
  * read or parsed makes the baseline unreadable.

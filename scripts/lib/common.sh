@@ -46,6 +46,7 @@ atomic_build() {
   [ -d "$final" ] && return 0
   local tmp
   tmp="$(mktemp -d "${final}.partial.XXXXXX")"
+  chmod 755 "$tmp"
   if "$builder" "$tmp"; then
     mv "$tmp" "$final"
   else

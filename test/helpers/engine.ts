@@ -4,7 +4,7 @@
  * (scripts/test.sh puts it there; `npm run toolchain` builds it).
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dump, loadAll } from "js-yaml";
@@ -56,6 +56,7 @@ export class EngineProject {
             stackConfig[key.includes(":") ? key : `elasticell:${key}`] = value;
         }
         writeFileSync(join(this.dir, `Pulumi.${stack}.yaml`), dump({ config: stackConfig }));
+        mkdirSync(join(this.dir, ".state"));
         this.env = {
             ...process.env,
             PATH: requireToolchain(),
@@ -122,7 +123,7 @@ export class EngineProject {
     /** Every YAML document the render target wrote. */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     renderedObjects(): any[] {
-        const dir = join(this.renderDir, "1-manifests");
+        const dir = join(this.renderDir, "1-manifest");
         if (!existsSync(dir)) {
             return [];
         }

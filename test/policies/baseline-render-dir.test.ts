@@ -22,7 +22,7 @@ describe("render-directory baseline", () => {
     after(() => fs.rmSync(root, { recursive: true, force: true }));
 
     /**
-     * Writes a render directory like the provider does: manifests in 1-manifests/, CRDs in 0-crd/.
+     * Writes a render directory like the provider does: manifests in 1-manifest/, CRDs in 0-crd/.
      * Documents are objects (written as JSON, which is YAML) or YAML text.
      */
     function render(name: string, files: Record<string, readonly (object | string)[]>): string {
@@ -61,8 +61,8 @@ describe("render-directory baseline", () => {
     it("finds StatefulSets by kind in any file, whatever its name, among other documents", async () => {
         const dir = render("mixed", {
             "0-crd/cellclusters.yaml": [{ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "x" } }],
-            "1-manifests/v1-service-prod-demo-pd.yaml": [{ apiVersion: "v1", kind: "Service", metadata: { name: "demo-pd", namespace: "prod" } }],
-            "1-manifests/whatever.yaml": [pdb("pd"), statefulSet("store", 5), renderedPd],
+            "1-manifest/v1-service-prod-demo-pd.yaml": [{ apiVersion: "v1", kind: "Service", metadata: { name: "demo-pd", namespace: "prod" } }],
+            "1-manifest/whatever.yaml": [pdb("pd"), statefulSet("store", 5), renderedPd],
         });
         const b = new RenderDirectoryBaseline(dir);
         const pd = await b.getStatefulSet("prod", "demo-pd");
@@ -84,23 +84,23 @@ describe("render-directory baseline", () => {
     it("puts manifests without a namespace in the provider's default namespace", async () => {
         const noNs = statefulSet("pd");
         delete noNs["metadata"].namespace;
-        const dir = render("no-namespace", { "1-manifests/pd.yaml": [noNs] });
+        const dir = render("no-namespace", { "1-manifest/pd.yaml": [noNs] });
         assert.equal((await new RenderDirectoryBaseline(dir, "team-a").getStatefulSet("team-a", "demo-pd"))?.replicas, 3);
     });
 
     it("is unreadable when a manifest is not YAML", async () => {
         const dir = render("broken", {});
-        fs.mkdirSync(path.join(dir, "1-manifests"), { recursive: true });
-        fs.writeFileSync(path.join(dir, "1-manifests", "bad.yaml"), "kind: StatefulSet\n  bad: [indent");
+        fs.mkdirSync(path.join(dir, "1-manifest"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "1-manifest", "bad.yaml"), "kind: StatefulSet\n  bad: [indent");
         await assert.rejects(new RenderDirectoryBaseline(dir).getStatefulSet("prod", "demo-pd"), (err) => {
             assert.ok(err instanceof BaselineUnreadableError);
-            assert.match(err.reason, /1-manifests\/bad.yaml is not readable YAML/);
+            assert.match(err.reason, /1-manifest\/bad.yaml is not readable YAML/);
             return true;
         });
     });
 
     it("drives the rules: relative renderYamlToDirectory resolves against the project dir", async () => {
-        render("project/rendered", { "1-manifests/apps.yaml": [statefulSet("pd", 3), statefulSet("store", 5)] });
+        render("project/rendered", { "1-manifest/apps.yaml": [statefulSet("pd", 3), statefulSet("store", 5)] });
         const deps = { ...memoryDeps(), resolver: new DefaultBaselineResolver(), projectDir: () => path.join(root, "project") };
         const provider = k8sProvider({ renderYamlToDirectory: "rendered" });
         const scaleIn = await validateResource(makeStoreNoScaleIn(deps), { resourceClass: StatefulSet, props: statefulSet("store", 3), provider });
