@@ -17,6 +17,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
+# --check: only report (exit status 0 when the cluster is up and healthy).
+CHECK_ONLY=0
+[ "${1:-}" = "--check" ] && CHECK_ONLY=1
+
 T0=$(date +%s)
 STATE="$ELASTICELL_ROOT/.elasticell/cluster"
 CERTS="$STATE/certs" LOGS="$STATE/logs" PIDS="$STATE/pids" KCDIR="$STATE/kubeconfigs"
@@ -350,6 +354,10 @@ if [ "$all_alive" = 1 ] && [ -s "$KUBECONFIG_PATH" ] && api_ready && nodes_ready
   log "local cluster already healthy ($API_URL)"
   echo "$KUBECONFIG_PATH"
   exit 0
+fi
+if [ "$CHECK_ONLY" = 1 ]; then
+  log "local cluster is not running (start it with npm run cluster:up)"
+  exit 1
 fi
 
 log "starting local cluster (state $STATE)"

@@ -3,9 +3,11 @@
  * program and the Kubernetes provider writes the manifests it would apply.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { EngineProject } from "../helpers/engine";
+import { EngineProject, requireToolchain } from "../helpers/engine";
 
 const pdList = (ns: string) => [0, 1, 2].map((i) => `demo-pd-${i}.demo-pd-peer.${ns}.svc:20800`).join(",");
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -103,5 +105,29 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         assert.equal(await project.resourceCount(), 0);
         assert.ok(!existsSync(`${project.renderDir}/1-manifest/apps_v1-statefulset-e2e-ns-demo-store.yaml`));
         assert.equal(project.renderedObjects().filter((o) => o.kind === "StatefulSet").length, 0);
+    });
+});
+
+describe("engine: a missing provider plugin", () => {
+    it("fails before any resource with a message that says which plugin and how to provide it", async () => {
+        const project = new EngineProject("noplugin", { name: "demo" });
+        const bin = mkdtempSync(join(tmpdir(), "no-provider-"));
+        for (const tool of ["pulumi", "pulumi-language-nodejs"]) {
+            const found = requireToolchain().split(":").map((d) => join(d, tool)).find((p) => existsSync(p));
+            assert.ok(found !== undefined, tool);
+            symlinkSync(found, join(bin, tool));
+        }
+        try {
+            await project.init();
+            // PATH without the provider (node stays reachable for the language host).
+            const preview = await project.run(["preview", "--stack", project.stack], { PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` });
+            assert.notEqual(preview.code, 0);
+            assert.match(preview.output, /resource plugin kubernetes v4\.25\.0 is not installed and downloads are off/);
+            assert.match(preview.output, /npm run toolchain/);
+            assert.match(preview.output, /pulumi plugin install resource kubernetes v4\.25\.0 --file/);
+        } finally {
+            await project.dispose();
+            rmSync(bin, { recursive: true, force: true });
+        }
     });
 });

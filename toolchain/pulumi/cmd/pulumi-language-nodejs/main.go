@@ -98,7 +98,37 @@ func (h *host) GetRequiredPlugins(_ context.Context, req *pulumirpc.GetRequiredP
 	if err != nil {
 		return nil, err
 	}
+	if os.Getenv("PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION") == "true" {
+		for _, p := range plugins {
+			if err := checkInstalled(p); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return &pulumirpc.GetRequiredPluginsResponse{Plugins: plugins}, nil
+}
+
+// checkInstalled fails with a how-to when a plugin is neither on PATH nor in
+// the plugin cache: with downloads turned off the engine would stop anyway,
+// with a message that does not say how to provide it.
+func checkInstalled(p *pulumirpc.PluginDependency) error {
+	bin := "pulumi-" + p.Kind + "-" + p.Name
+	if _, err := exec.LookPath(bin); err == nil {
+		return nil
+	}
+	home := os.Getenv("PULUMI_HOME")
+	if home == "" {
+		if h, err := os.UserHomeDir(); err == nil {
+			home = filepath.Join(h, ".pulumi")
+		}
+	}
+	if _, err := os.Stat(filepath.Join(home, "plugins", p.Kind+"-"+p.Name+"-"+p.Version, bin)); err == nil {
+		return nil
+	}
+	return fmt.Errorf("the %s plugin %s %s is not installed and downloads are off (PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true). "+
+		"Provide it: run `npm run toolchain` and `source scripts/env.sh` in the elasticell project (builds it from Go modules and puts it on PATH), "+
+		"or put %s on PATH, or `pulumi plugin install %s %s %s --file <path to %s>`",
+		p.Kind, p.Name, p.Version, bin, p.Kind, p.Name, p.Version, bin)
 }
 
 type packageJSON struct {
