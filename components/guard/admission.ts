@@ -53,15 +53,20 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                         expression: `object.metadata.name == '${pd}' || object.metadata.name == '${store}'`,
                     },
                 ],
+                // A Scale (kubectl scale) omits spec.replicas when it is 0.
+                variables: [
+                    { name: "requested", expression: "has(object.spec.replicas) ? object.spec.replicas : 0" },
+                    { name: "deployed", expression: "has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0" },
+                ],
                 validations: [
                     {
-                        expression: `object.metadata.name != '${pd}' || object.spec.replicas == oldObject.spec.replicas`,
-                        messageExpression: `'PD replicas of ${args.namespace}/${pd} are fixed at ' + string(oldObject.spec.replicas) + ' (requested ' + string(object.spec.replicas) + '): PD embeds etcd with a static member list. Keep ' + string(oldObject.spec.replicas) + '.'`,
+                        expression: `object.metadata.name != '${pd}' || variables.requested == variables.deployed`,
+                        messageExpression: `'PD replicas of ${args.namespace}/${pd} are fixed at ' + string(variables.deployed) + ' (requested ' + string(variables.requested) + '): PD embeds etcd with a static member list. Keep ' + string(variables.deployed) + '.'`,
                         reason: "Forbidden",
                     },
                     {
-                        expression: `object.metadata.name != '${store}' || object.spec.replicas >= oldObject.spec.replicas`,
-                        messageExpression: `'Store replicas of ${args.namespace}/${store} cannot go down (' + string(oldObject.spec.replicas) + ' -> ' + string(object.spec.replicas) + '): each cell keeps 3 raft replicas on distinct stores. Offline the store in PD and wait for Tombstone first; see the README runbook.'`,
+                        expression: `object.metadata.name != '${store}' || variables.requested >= variables.deployed`,
+                        messageExpression: `'Store replicas of ${args.namespace}/${store} cannot go down (' + string(variables.deployed) + ' -> ' + string(variables.requested) + '): each cell keeps 3 raft replicas on distinct stores. Offline the store in PD and wait for Tombstone first; see the README runbook.'`,
                         reason: "Forbidden",
                     },
                 ],

@@ -295,12 +295,20 @@ describe("the admission guard", () => {
         assert.equal(guard.policy.metadata.name, "elasticell-guard.ns1.demo");
     });
 
+    it("reads replicas as 0 when a Scale omits them", () => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        assert.deepEqual((guard.policy.spec.variables as any[]).map((v) => v.expression), [
+            "has(object.spec.replicas) ? object.spec.replicas : 0",
+            "has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0",
+        ]);
+    });
+
     it("freezes PD replicas and forbids Store decreases, by name", () => {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const expressions = (guard.policy.spec.validations as any[]).map((v) => v.expression);
         assert.deepEqual(expressions, [
-            "object.metadata.name != 'demo-pd' || object.spec.replicas == oldObject.spec.replicas",
-            "object.metadata.name != 'demo-store' || object.spec.replicas >= oldObject.spec.replicas",
+            "object.metadata.name != 'demo-pd' || variables.requested == variables.deployed",
+            "object.metadata.name != 'demo-store' || variables.requested >= variables.deployed",
         ]);
     });
 });

@@ -146,6 +146,10 @@ describe("engine, local cluster", () => {
         assert.match(pd.output, /PD replicas of e2e-cluster\/alpha-pd are fixed at 3/);
         const grow = await kubectl(c, ["scale", "statefulset", "alpha-store", "-n", ns, "--replicas=8"]);
         assert.equal(grow.code, 0, `scale-out stays allowed: ${grow.output}`);
+        // A Scale to 0 carries no spec.replicas at all: still refused, with the same message.
+        const zero = await kubectl(c, ["scale", "statefulset", "alpha-store", "-n", ns, "--replicas=0"]);
+        assert.notEqual(zero.code, 0, zero.output);
+        assert.match(zero.output, /cannot go down \(8 -> 0\)/);
         await a.setConfig("store.replicas", "8");
     });
 
