@@ -118,6 +118,24 @@ export function containersOf(spec: PodSpecInputs | undefined): readonly Containe
     return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
 }
 
+/**
+ * Calls `visit` for each container of an elasticell tier StatefulSet, when
+ * the container list is known; other StatefulSets are skipped.
+ */
+export function forEachTierContainer(
+    props: StatefulSetInputs,
+    visit: (container: ContainerInputs, index: number, id: TierIdentity) => void,
+): void {
+    const id = tierOf(props);
+    if (id === undefined) {
+        return;
+    }
+    const containers = readKnown(() => containersOf(props.spec?.template?.spec));
+    if (containers.known) {
+        containers.value.forEach((c, i) => visit(c, i, id));
+    }
+}
+
 /** `ns/name`, for messages. */
 export function objectRef(namespace: string, name: string): string {
     return `${namespace}/${name}`;

@@ -2,7 +2,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { readKnown } from "../known";
 import { validateResourceOfType } from "../sdk";
-import { containersOf, describePlanned, StatefulSet, tierOf } from "../statefulset";
+import { describePlanned, forEachTierContainer, StatefulSet } from "../statefulset";
 
 /** Policy name. */
 export const imagePinnedName = "elasticell-image-pinned";
@@ -26,15 +26,7 @@ export const imagePinned: ResourceValidationPolicy = {
     description: "Elasticell images should be pinned to a version tag or digest, not :latest.",
     enforcementLevel: "advisory",
     validateResource: validateResourceOfType(StatefulSet, (props, args, reportViolation) => {
-        const id = tierOf(props);
-        if (id === undefined) {
-            return;
-        }
-        const containers = readKnown(() => containersOf(props.spec?.template?.spec));
-        if (!containers.known) {
-            return;
-        }
-        containers.value.forEach((c, i) => {
+        forEachTierContainer(props, (c, i, id) => {
             const image = readKnown(() => c.image);
             if (!image.known || typeof image.value !== "string") {
                 return;

@@ -2,7 +2,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { readKnown } from "../known";
 import { validateResourceOfType } from "../sdk";
-import { containersOf, describePlanned, StatefulSet, tierOf } from "../statefulset";
+import { describePlanned, forEachTierContainer, StatefulSet } from "../statefulset";
 
 /** Policy name. */
 export const resourceRequestsName = "elasticell-resource-requests";
@@ -15,15 +15,7 @@ export const resourceRequests: ResourceValidationPolicy = {
     description: "Elasticell containers should set cpu and memory requests.",
     enforcementLevel: "advisory",
     validateResource: validateResourceOfType(StatefulSet, (props, args, reportViolation) => {
-        const id = tierOf(props);
-        if (id === undefined) {
-            return;
-        }
-        const containers = readKnown(() => containersOf(props.spec?.template?.spec));
-        if (!containers.known) {
-            return;
-        }
-        containers.value.forEach((c, i) => {
+        forEachTierContainer(props, (c, i, id) => {
             const requests = readKnown(() => c.resources?.requests);
             if (!requests.known) {
                 return;
