@@ -79,7 +79,7 @@ install_deps() {
     [ -f "$dir/package-lock.json" ] || continue
     stamp="$dir/node_modules/.elasticell-lock.sha"
     if [ ! -f "$stamp" ] || [ "$(sha256sum < "$dir/package-lock.json")" != "$(cat "$stamp")" ]; then
-      run_step "installing npm dependencies in ${dir#"$ELASTICELL_ROOT"/}" \
+      run_step "installing npm dependencies in ${dir/#"$ELASTICELL_ROOT"/.}" \
         npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
       sha256sum < "$dir/package-lock.json" > "$stamp"
     fi
