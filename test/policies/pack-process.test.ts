@@ -1,6 +1,7 @@
 /**
- * The pack as the language host runs it: `@pulumi/pulumi/cmd/run-policy-pack` (ts-node, type
- * checked) in a child process, driven over gRPC the way the engine drives it (GetAnalyzerInfo,
+ * The pack as the language host runs it: `@pulumi/pulumi/cmd/run-policy-pack` loading the
+ * compiled pack (package.json main, `policies/bin`, built by scripts/test.sh) in a child
+ * process, driven over gRPC the way the engine drives it (GetAnalyzerInfo,
  * Configure, ConfigureStack, Analyze, AnalyzeStack), against a loopback Kubernetes API.
  * Not an engine test: no Pulumi CLI is involved. Spawns the pack instead of importing
  * `policies/index.ts`.
