@@ -90,7 +90,7 @@ const ZoneTopology = "topology.kubernetes.io/zone";
  * untagged, undefined when it is not a valid label value (e.g. a digest).
  */
 export function imageVersion(image: string): string | undefined {
-    const withoutDigest = image.split("@")[0];
+    const [withoutDigest = ""] = image.split("@");
     const lastSlash = withoutDigest.lastIndexOf("/");
     const colon = withoutDigest.lastIndexOf(":");
     const tag = colon > lastSlash ? withoutDigest.slice(colon + 1) : "latest";
@@ -149,8 +149,8 @@ export function configMapData(profile: TierProfile, ctx: ClusterContext): Record
 /** A stable hash of ConfigMap data (sorted keys). */
 export function configHash(data: Readonly<Record<string, string>>): string {
     const h = createHash("sha256");
-    for (const key of Object.keys(data).sort()) {
-        h.update(key).update("\0").update(data[key]).update("\0");
+    for (const [key, value] of Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        h.update(key).update("\0").update(value).update("\0");
     }
     return h.digest("hex").slice(0, 16);
 }

@@ -1,0 +1,72 @@
+/**
+ * The program and the pack agree: what CellCluster registers for the
+ * example stacks (under mocks) passes every policy of `allPolicies` on a
+ * first deployment, and the prod example raises no advisory either.
+ */
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { parseStackConfig } from "../../components/config";
+import { allPolicies } from "../../policies/rules";
+import { makeNoTierRemoval, noTierRemovalName } from "../../policies/rules/no-tier-removal";
+import { makePdReplicasFixed, pdReplicasFixedName } from "../../policies/rules/pd-replicas-fixed";
+import { makeStoreNoScaleIn, storeNoScaleInName } from "../../policies/rules/store-no-scale-in";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "../../policies/sdk";
+import { installMocks, resolve, settled, type Recorded } from "../helpers/mocks";
+import { validateResource, validateStack, type Violation } from "../helpers/policy";
+import { stackConfig } from "../helpers/stacks";
+import { memoryDeps } from "./fixtures";
+
+let recorded: Recorded[];
+let CellCluster: typeof import("../../components/cluster").CellCluster;
+
+before(async () => {
+    recorded = await installMocks({ stack: "dev" });
+    ({ CellCluster } = await import("../../components/cluster"));
+});
+
+/** The Kubernetes objects the program registers for a stack file. */
+async function planned(stack: string): Promise<Recorded[]> {
+    const start = recorded.length;
+    const { name, ...cfg } = parseStackConfig(stackConfig(stack));
+    await resolve(new CellCluster(name, cfg).redisEndpoint);
+    await settled();
+    return recorded.slice(start).filter((r) => r.type.startsWith("kubernetes:"));
+}
+
+/** Every policy of the pack, the guards reading an empty (first deployment) baseline. */
+function pack() {
+    const deps = memoryDeps(undefined, { project: "elasticell", stack: "dev", dryRun: true, source: "test" });
+    const guards: Record<string, () => ResourceValidationPolicy | StackValidationPolicy> = {
+        [pdReplicasFixedName]: () => makePdReplicasFixed(deps),
+        [storeNoScaleInName]: () => makeStoreNoScaleIn(deps),
+        [noTierRemovalName]: () => makeNoTierRemoval(deps),
+    };
+    return allPolicies.map((p) => guards[p.name]?.() ?? p);
+}
+
+async function violations(resources: readonly Recorded[]): Promise<Violation[]> {
+    const out: Violation[] = [];
+    for (const policy of pack()) {
+        if ("validateResource" in policy) {
+            for (const r of resources) {
+                out.push(...(await validateResource(policy as ResourceValidationPolicy, { resourceClass: { __pulumiType: r.type }, props: r.inputs, name: r.name })));
+            }
+        } else {
+            const stack = resources.map((r) => ({ type: r.type, props: r.inputs, name: r.name }));
+            out.push(...(await validateStack(policy as StackValidationPolicy, { resources: stack })));
+        }
+    }
+    return out;
+}
+
+describe("the example stacks pass the policy pack", () => {
+    it("dev: no mandatory violation; advisories only for :latest images and missing requests", async () => {
+        const found = await violations(await planned("dev"));
+        assert.deepEqual(found.filter((v) => v.level === "mandatory"), []);
+        assert.deepEqual([...new Set(found.map((v) => v.policy))].sort(), ["elasticell-image-pinned", "elasticell-resource-requests"]);
+    });
+
+    it("prod: no violation at all", async () => {
+        assert.deepEqual(await violations(await planned("prod")), []);
+    });
+});
