@@ -6,108 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { derivedNames } from "./labels";
 import { describeIssues } from "./config-errors";
-
-/** A Kubernetes resource quantity such as `500m`, `2`, `1Gi`, `1.5G`. */
-const QuantityPattern = /^([+]?[0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
-
-/** A positive quantity; `example` is offered as the fix. */
-function quantity(example: string) {
-    return z.string().superRefine((q, ctx) => {
-        if (!QuantityPattern.test(q)) {
-            ctx.addIssue({
-                code: "custom",
-                input: q,
-                message: "not a Kubernetes quantity (examples: 500m, 2, 512Mi, 10Gi)",
-                params: { fix: example },
-            });
-        } else if (!(parseFloat(q) > 0)) {
-            ctx.addIssue({ code: "custom", input: q, message: "must be greater than zero", params: { fix: example } });
-        }
-    });
-}
-
-const DnsLabelPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** The closest DNS label to a string, offered as a fix. */
-function toDnsLabel(s: string): string {
-    const label = s
-        .toLowerCase()
-        .replace(/[^-a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "")
-        .slice(0, 63)
-        .replace(/-+$/, "");
-    return label === "" ? "demo" : label;
-}
-
-/** DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, at most 63. */
-const dnsLabel = z.string().superRefine((s, ctx) => {
-    if (s.length > 63 || !DnsLabelPattern.test(s)) {
-        ctx.addIssue({
-            code: "custom",
-            input: s,
-            message: "must be a DNS label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
-            params: { fix: toDnsLabel(s) },
-        });
-    }
-});
-
-/** The cluster name must also leave room for every name derived from it. */
-const clusterName = dnsLabel.superRefine((name, ctx) => {
-    for (const derived of derivedNames(name)) {
-        if (derived.name.length > derived.limit) {
-            const room = name.length - (derived.name.length - derived.limit);
-            ctx.addIssue({
-                code: "custom",
-                input: name,
-                message: `is too long: ${derived.what} "${derived.name}" would have ${derived.name.length} characters, the limit is ${derived.limit}; use at most ${room} characters`,
-                params: { fix: name.slice(0, room).replace(/-+$/, "") },
-            });
-            return;
-        }
-    }
-});
-
-/** Numbers and booleans typed by hand in YAML as strings ("5", "true") are read as what they say. */
-function fromString(value: unknown): unknown {
-    if (typeof value !== "string") {
-        return value;
-    }
-    const v = value.trim();
-    if (/^-?[0-9]+(\.[0-9]+)?$/.test(v)) {
-        return Number(v);
-    }
-    return v === "true" ? true : v === "false" ? false : value;
-}
-
-const bool = (fallback: boolean) => z.preprocess(fromString, z.boolean()).default(fallback);
-
-/**
- * A replica count: a whole number, at least `min` (`why` says why), odd when
- * `odd` (the fix offered is the nearest valid count).
- */
-function replicaCount(opts: { fallback: number; min: number; why: string; odd?: boolean }) {
-    return z
-        .preprocess(
-            fromString,
-            z.number().superRefine((n, ctx) => {
-                const issue = (message: string, fix: number) =>
-                    ctx.addIssue({ code: "custom", input: n, message, params: { fix: String(fix) } });
-                if (!Number.isInteger(n)) {
-                    issue("must be a whole number", Math.max(opts.min, Math.round(n)));
-                } else if (n < opts.min) {
-                    issue(`must be at least ${opts.min}: ${opts.why}`, opts.fallback);
-                } else if (opts.odd === true && n % 2 === 0) {
-                    issue(
-                        `must be odd: an even etcd member count adds no fault tolerance (${n} members tolerate as many failures as ${n - 1})`,
-                        n - 1,
-                    );
-                }
-            }),
-        )
-        .default(opts.fallback);
-}
+import { bool, clusterName, dnsLabel, image, quantity, replicaCount } from "./config-fields";
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -126,23 +26,6 @@ const toleration = z.strictObject({
 
 /** `preferred`: spread when possible; `required`: refuse to schedule otherwise; `none`: no constraint. */
 const placement = z.enum(["preferred", "required", "none"]);
-
-/** A container image reference; the tier's default image is offered as the fix. */
-function image(fallback: string) {
-    return z
-        .string()
-        .superRefine((s, ctx) => {
-            if (s.trim() === "" || /\s/.test(s)) {
-                ctx.addIssue({
-                    code: "custom",
-                    input: s,
-                    message: "must be an image reference without spaces (example: deepfabric/pd:v1.0.0)",
-                    params: { fix: fallback },
-                });
-            }
-        })
-        .default(fallback);
-}
 
 /** Fields every tier shares. */
 function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image: string }) {
