@@ -1,0 +1,150 @@
+/**
+ * Section 2: what the guard costs. `pulumi preview` of the dev-like stack
+ * (Pulumi.dev.yaml's cluster, render target instead of the local cluster)
+ * after an initial `pulumi up`, with and without `--policy-pack policies`,
+ * interleaved in one run so both see the same machine load.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { EngineProject } from "../test/helpers/engine";
+import { ProjectRoot, stackConfig } from "../test/helpers/stacks";
+import { measure, progress } from "./lib/measure";
+
+export interface GuardFigures {
+    /** Resources in the stack's state: what the pack is asked to validate (stack, provider and components included). */
+    readonly resources: number;
+    /** StatefulSets among them: the only resources whose baseline is read. */
+    readonly statefulSets: number;
+    readonly withoutMs: readonly number[];
+    readonly withMs: readonly number[];
+}
+
+const run = promisify(execFile);
+
+/** An EngineProject whose file backend directory exists (`pulumi stack init` does not create it). */
+function engineProject(...args: ConstructorParameters<typeof EngineProject>): EngineProject {
+    const project = new EngineProject(...args);
+    mkdirSync(join(project.dir, ".state"), { recursive: true });
+    return project;
+}
+
+/** The dev stack's `elasticell:` config with the render target (no cluster). */
+export function devLikeConfig(): Record<string, unknown> {
+    return stackConfig("dev");
+}
+
+/** A deployed (rendered) dev-like stack; the caller disposes it. */
+export async function deployDevLike(): Promise<EngineProject> {
+    const project = engineProject("dev", devLikeConfig());
+    await project.init();
+    const up = await measure("pulumi up of the dev-like stack (render target)", () => project.up());
+    if (up.value.code !== 0) {
+        throw new Error(`pulumi up of the dev-like stack failed:\n${up.value.output}`);
+    }
+    return project;
+}
+
+/** `reps` previews with and `reps` without the pack, alternating (without first). */
+export async function measureGuard(project: EngineProject, reps = 5): Promise<GuardFigures> {
+    const { withoutMs, withMs } = await interleavedPreviews(project, "dev-like", reps);
+    const resources = await project.resourceCount();
+    const statefulSets = project.renderedObjects().filter((o: { kind?: string }) => o.kind === "StatefulSet").length;
+    progress(`dev-like stack: ${resources} resources, ${statefulSets} StatefulSets`);
+    return { resources, statefulSets, withoutMs, withMs };
+}
+
+/** Preview timings of the dev-like program against the local cluster. */
+export interface ClusterGuardFigures {
+    readonly withoutMs: readonly number[];
+    readonly withMs: readonly number[];
+    /** Resources the preview plans (all creates). */
+    readonly resources: number;
+    readonly namespace: string;
+}
+
+/**
+ * The same comparison on a cluster target, where the pack reads the live
+ * StatefulSets through the Kubernetes reader: a fresh stack (nothing
+ * deployed, so the plan is all creates and every read is a 404) of the
+ * dev-like cluster in its own namespace, previewed only: nothing is written
+ * to the cluster.
+ */
+export async function measureGuardOnCluster(kubeconfig: string, reps = 3): Promise<ClusterGuardFigures> {
+    const namespace = "elasticell-bench";
+    const project = engineProject("benchcluster", { ...devLikeConfig(), name: "bench", namespace }, { kubeconfig });
+    try {
+        await project.init();
+        const { withoutMs, withMs } = await interleavedPreviews(project, "dev-like on the local cluster (fresh stack)", reps);
+        const last = await project.preview(["--json"]);
+        const plan = JSON.parse(last.stdout) as { steps?: unknown[] };
+        return { withoutMs, withMs, resources: plan.steps?.length ?? 0, namespace };
+    } finally {
+        rmSync(project.dir, { recursive: true, force: true });
+    }
+}
+
+async function interleavedPreviews(project: EngineProject, what: string, reps: number): Promise<{ withoutMs: number[]; withMs: number[] }> {
+    const withoutMs: number[] = [];
+    const withMs: number[] = [];
+    for (let rep = 1; rep <= reps; rep++) {
+        for (const withPack of [false, true]) {
+            const name = `pulumi preview ${what} ${withPack ? "with --policy-pack policies" : "without policy pack"} (${rep}/${reps})`;
+            const r = await measure(name, () => project.preview(withPack ? ["--policy-pack", "policies"] : []));
+            if (r.value.code !== 0) {
+                throw new Error(`${name} failed:\n${r.value.output}`);
+            }
+            // The pack's name in the summary proves it ran (a preview without it would be timed as "with").
+            if (withPack && !/elasticell@/.test(r.value.output)) {
+                throw new Error(`${name}: the output does not show the elasticell policy pack:\n${r.value.output}`);
+            }
+            (withPack ? withMs : withoutMs).push(r.ms);
+        }
+    }
+    return { withoutMs, withMs };
+}
+
+/**
+ * Where the pack's start-up goes: `@pulumi/pulumi/cmd/run-policy-pack` loads
+ * the pack through ts-node registered with `typeCheck: true` (whatever
+ * PULUMI_NODEJS_TRANSPILE_ONLY says), so every pack process type-checks the
+ * pack's TypeScript. This loads the pack's rules (`policies/rules/index.ts`,
+ * which starts no server) as run-policy-pack does, and once transpile-only,
+ * in fresh processes, interleaved.
+ */
+const PackLoadScript = `
+const t0 = performance.now();
+const path = require("path");
+const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [process.cwd()] }));
+const tsutils = require(path.join(sdk, "tsutils"));
+const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+const check = process.argv[1] === "typecheck";
+require(tsnodeRequire).register({
+    typeCheck: check,
+    transpileOnly: !check,
+    compiler: typescriptRequire,
+    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json") },
+});
+require(path.resolve("rules/index.ts"));
+console.log(performance.now() - t0);
+`;
+
+export interface PackLoadFigures {
+    readonly typeCheckMs: readonly number[];
+    readonly transpileOnlyMs: readonly number[];
+}
+
+export async function measurePackLoad(reps = 2): Promise<PackLoadFigures> {
+    const typeCheckMs: number[] = [];
+    const transpileOnlyMs: number[] = [];
+    for (let rep = 1; rep <= reps; rep++) {
+        for (const mode of ["typecheck", "transpile-only"] as const) {
+            const r = await measure(`load the policy pack's rules with ts-node, ${mode} (${rep}/${reps})`, () =>
+                run(process.execPath, ["-e", PackLoadScript, mode], { cwd: join(ProjectRoot, "policies") }),
+            );
+            (mode === "typecheck" ? typeCheckMs : transpileOnlyMs).push(Number(r.value.stdout.trim()));
+        }
+    }
+    return { typeCheckMs, transpileOnlyMs };
+}
