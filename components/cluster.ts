@@ -2,7 +2,8 @@
  * `CellCluster`: one elasticell cluster. Brings up PD, then Store, then
  * Proxy (each waits for the previous tier's pods to be Ready, which also
  * makes an image change roll PD first, then Store, then Proxy), plus the
- * optional namespace and the optional in-cluster admission guard.
+ * optional namespace and the in-cluster admission guard (on by default). The
+ * PD and Store StatefulSets are `protect`ed by default (config `protect`).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -45,7 +46,7 @@ export class CellCluster extends pulumi.ComponentResource {
 
         const ctx: ClusterContext = { cluster: name, namespace: args.namespace, pdReplicas: args.pd.replicas };
         const annotations = { ...args.annotations, [StackAnnotation]: `${pulumi.getProject()}/${pulumi.getStack()}` };
-        const common = { ctx, timezone: args.timezone, labels: args.labels, annotations };
+        const common = { ctx, timezone: args.timezone, labels: args.labels, annotations, protect: args.protect };
 
         const namespace = args.createNamespace
             ? new k8s.core.v1.Namespace(
@@ -73,7 +74,8 @@ export class CellCluster extends pulumi.ComponentResource {
             const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
                 guard.policy.metadata.name,
                 guard.policy,
-                { parent: this, dependsOn: [store] },
+                // After the tiers it guards, so `pulumi destroy` removes it (binding first) before them.
+                { parent: this, dependsOn: [pd, store] },
             );
             new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(guard.binding.metadata.name, guard.binding, {
                 parent: this,

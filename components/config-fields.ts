@@ -121,3 +121,33 @@ export function image(fallback: string) {
         })
         .default(fallback);
 }
+
+/**
+ * Annotations that switch the Kubernetes provider's behaviour (force a
+ * conflicting apply, skip readiness waits, orphan or replace objects): the
+ * program decides these for the stateful tiers, so config may not set them.
+ */
+export const ProviderAnnotationPrefix = "pulumi.com/";
+
+/** Labels or annotations: string values; `pulumi.com/*` keys are refused (see `ProviderAnnotationPrefix`). */
+export const objectAnnotations = z.record(z.string(), z.string()).superRefine((map, ctx) => {
+    for (const key of Object.keys(map)) {
+        if (key.startsWith(ProviderAnnotationPrefix)) {
+            ctx.addIssue({
+                code: "custom",
+                path: [key],
+                input: map[key],
+                message:
+                    "pulumi.com/ annotations change how the Kubernetes provider applies, waits for and deletes objects " +
+                    "(patchForce, skipAwait, deletionPropagationPolicy, replaceUnready...); on a PD or Store StatefulSet " +
+                    "they could take a tier down, so the program does not accept them",
+                params: { fix: "rm" },
+            });
+        }
+    }
+});
+
+/** Seconds a new pod must stay Ready before the rollout moves on (so a pod that flaps stops it). */
+export function minReadySeconds(fallback: number) {
+    return z.preprocess(fromString, z.number().int().min(0).max(3600)).default(fallback);
+}

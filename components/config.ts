@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues } from "./config-errors";
-import { bool, clusterName, dnsLabel, image, quantity, replicaCount } from "./config-fields";
+import { bool, clusterName, dnsLabel, image, minReadySeconds, objectAnnotations, quantity, replicaCount } from "./config-fields";
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -28,7 +28,7 @@ const toleration = z.strictObject({
 const placement = z.enum(["preferred", "required", "none"]);
 
 /** Fields every tier shares. */
-function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image: string }) {
+function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image: string; minReadySeconds: number }) {
     return {
         /** Number of pods. */
         replicas: replicaCount(opts.replicas),
@@ -43,6 +43,8 @@ function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image:
         antiAffinity: placement.default("preferred"),
         /** Topology spread of the tier's pods over `topology.kubernetes.io/zone`. */
         zoneSpread: placement.default("preferred"),
+        /** Seconds a new pod must be Ready before the rolling update moves to the next one. */
+        minReadySeconds: minReadySeconds(opts.minReadySeconds),
     };
 }
 
@@ -62,6 +64,7 @@ const pdSchema = z.strictObject({
     ...tierFields({
         replicas: { fallback: 3, min: 1, odd: true, why: "PD holds the cluster's metadata in embedded etcd" },
         image: "deepfabric/pd:latest",
+        minReadySeconds: 10,
     }),
     storage: storageSchema("1Gi"),
 });
@@ -70,6 +73,7 @@ const storeSchema = z.strictObject({
     ...tierFields({
         replicas: { fallback: 3, min: 3, why: "every cell keeps 3 raft replicas on distinct stores" },
         image: "deepfabric/cell:latest",
+        minReadySeconds: 10,
     }),
     storage: storageSchema("10Gi"),
 });
@@ -77,7 +81,7 @@ const storeSchema = z.strictObject({
 const serviceSchema = z
     .strictObject({
         type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
-        annotations: stringMap.default({}),
+        annotations: objectAnnotations.default({}),
         loadBalancerIP: z.string().min(1).optional(),
         externalTrafficPolicy: z.enum(["Cluster", "Local"]).optional(),
     })
@@ -97,15 +101,16 @@ const proxySchema = z.strictObject({
     ...tierFields({
         replicas: { fallback: 1, min: 1, why: "the proxies are the cluster's only Redis entry" },
         image: "deepfabric/proxy:latest",
+        minReadySeconds: 0,
     }),
     service: serviceSchema,
 });
 
-/** In-cluster guard: a ValidatingAdmissionPolicy holding `kubectl scale` and autoscalers to the same rules. */
+/** In-cluster guard: a ValidatingAdmissionPolicy holding every client (plain `pulumi up`, `kubectl`, autoscalers) to the same rules. */
 const guardSchema = z
     .strictObject({
         /** Install the ValidatingAdmissionPolicy and its binding (Kubernetes 1.30+, RBAC to create them). */
-        admissionPolicy: bool(false),
+        admissionPolicy: bool(true),
     })
     .prefault({});
 
@@ -121,8 +126,13 @@ export const StackConfigSchema = z.strictObject({
     timezone: z.string().min(1).default("UTC"),
     /** Extra labels on every object (never in selectors). */
     labels: stringMap.default({}),
-    /** Extra annotations on every object. */
-    annotations: stringMap.default({}),
+    /** Extra annotations on every object; `pulumi.com/*` keys are refused. */
+    annotations: objectAnnotations.default({}),
+    /**
+     * Mark the PD and Store StatefulSets `protect`ed: the engine refuses to delete or replace them
+     * (storage or selector changes, `--replace`, a replaced provider). `pulumi destroy --ignore-protect` destroys.
+     */
+    protect: bool(true),
     pd: pdSchema.prefault({}),
     store: storeSchema.prefault({}),
     proxy: proxySchema.prefault({}),

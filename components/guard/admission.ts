@@ -1,14 +1,24 @@
 /**
  * The in-cluster guard: a ValidatingAdmissionPolicy (CEL on `oldObject`) and
- * its binding that hold every writer (`kubectl scale`, autoscalers, other
- * tools) to the rules the policy pack enforces at preview: PD replicas never
- * change and Store replicas never decrease. Matches the StatefulSets and
- * their `/scale` subresource; a Scale object carries the StatefulSet's name
- * but not its labels, so the rules match by name. Pure builder.
+ * its binding that hold every writer (plain `pulumi up`, `kubectl scale`,
+ * `kubectl delete`, `kubectl replace --force`, autoscalers, other tools) to
+ * the rules the policy pack enforces at preview:
+ * - PD replicas never change; Store replicas never decrease;
+ * - a PD or Store StatefulSet is never deleted (a delete takes the whole tier
+ *   down at once) unless it carries the unlock annotation `AllowDeleteAnnotation`;
+ * - an update never changes the owning stack (`elasticell.io/pulumi-stack`).
+ * Matches the StatefulSets and their `/scale` subresource by name (a Scale
+ * object carries the StatefulSet's name but not its labels). Pure builder.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { statefulSetName, tierLabels } from "../labels";
+import { StackAnnotation, statefulSetName, tierLabels } from "../labels";
 
+/**
+ * The deliberate unlock for deleting a PD or Store StatefulSet: set it, with a
+ * reason as its value, on the StatefulSet (`kubectl annotate`), then delete.
+ * `pulumi destroy` needs no unlock: it removes this policy before the tiers.
+ */
+export const AllowDeleteAnnotation = "elasticell.io/allow-delete";
 
 export interface AdmissionGuardArgs {
     readonly cluster: string;
@@ -16,9 +26,11 @@ export interface AdmissionGuardArgs {
     readonly labels: Readonly<Record<string, string>>;
 }
 
+type Named<Spec> = { metadata: { name: string; labels: Record<string, string> }; spec: Spec };
+
 export interface AdmissionGuardManifests {
-    readonly policy: { metadata: { name: string; labels: Record<string, string> }; spec: k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicySpec };
-    readonly binding: { metadata: { name: string; labels: Record<string, string> }; spec: k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec };
+    readonly policy: Named<k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicySpec>;
+    readonly binding: Named<k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec>;
 }
 
 /** Cluster-scoped, so the name carries namespace and cluster: `elasticell-guard.<ns>.<cluster>`. */
@@ -26,12 +38,25 @@ export function admissionPolicyName(cluster: string, namespace: string): string 
     return `elasticell-guard.${namespace}.${cluster}`;
 }
 
+/** A CEL string literal. */
+function cel(s: string): string {
+    return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/** A CEL expression reading annotation `key` of `obj`, or '' when absent. */
+function annotation(obj: string, key: string): string {
+    return `(has(${obj}.metadata.annotations) && ${cel(key)} in ${obj}.metadata.annotations ? ${obj}.metadata.annotations[${cel(key)}] : '')`;
+}
+
 /** The policy and binding for one cluster. */
 export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardManifests {
     const name = admissionPolicyName(args.cluster, args.namespace);
     const pd = statefulSetName(args.cluster, "pd");
     const store = statefulSetName(args.cluster, "store");
+    const ref = (sts: string) => `${args.namespace}/${sts}`;
     const labels = tierLabels(args.cluster, "guard", undefined, args.labels);
+    const isDelete = "request.operation == 'DELETE'";
+    const isScale = "request.subResource == 'scale'";
     return {
         policy: {
             metadata: { name, labels },
@@ -42,7 +67,7 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                         {
                             apiGroups: ["apps"],
                             apiVersions: ["v1"],
-                            operations: ["UPDATE"],
+                            operations: ["UPDATE", "DELETE"],
                             resources: ["statefulsets", "statefulsets/scale"],
                         },
                     ],
@@ -50,23 +75,55 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                 matchConditions: [
                     {
                         name: "this-clusters-pd-or-store",
-                        expression: `object.metadata.name == '${pd}' || object.metadata.name == '${store}'`,
+                        expression: `request.name == ${cel(pd)} || request.name == ${cel(store)}`,
                     },
                 ],
-                // A Scale (kubectl scale) omits spec.replicas when it is 0.
+                // On DELETE `object` is null. A Scale (kubectl scale) omits spec.replicas when it is 0.
                 variables: [
-                    { name: "requested", expression: "has(object.spec.replicas) ? object.spec.replicas : 0" },
+                    {
+                        name: "requested",
+                        expression: `${isDelete} ? 0 : (has(object.spec.replicas) ? object.spec.replicas : 0)`,
+                    },
                     { name: "deployed", expression: "has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0" },
+                    { name: "owner", expression: `${isScale} ? '' : ${annotation("oldObject", StackAnnotation)}` },
+                    {
+                        name: "claimant",
+                        expression: `${isDelete} || ${isScale} ? '' : ${annotation("object", StackAnnotation)}`,
+                    },
+                    { name: "unlock", expression: `${isDelete} ? ${annotation("oldObject", AllowDeleteAnnotation)} : ''` },
                 ],
                 validations: [
                     {
-                        expression: `object.metadata.name != '${pd}' || variables.requested == variables.deployed`,
-                        messageExpression: `'PD replicas of ${args.namespace}/${pd} are fixed at ' + string(variables.deployed) + ' (requested ' + string(variables.requested) + '): PD embeds etcd with a static member list. Keep ' + string(variables.deployed) + '.'`,
+                        expression: `${isDelete} || request.name != ${cel(pd)} || variables.requested == variables.deployed`,
+                        messageExpression:
+                            `'PD replicas of ${ref(pd)} are fixed at ' + string(variables.deployed) + ` +
+                            `' (requested ' + string(variables.requested) + '): PD embeds etcd with a static member list. ` +
+                            `Keep ' + string(variables.deployed) + '.'`,
                         reason: "Forbidden",
                     },
                     {
-                        expression: `object.metadata.name != '${store}' || variables.requested >= variables.deployed`,
-                        messageExpression: `'Store replicas of ${args.namespace}/${store} cannot go down (' + string(variables.deployed) + ' -> ' + string(variables.requested) + '): each cell keeps 3 raft replicas on distinct stores. Offline the store in PD and wait for Tombstone first; see the README runbook.'`,
+                        expression: `${isDelete} || request.name != ${cel(store)} || variables.requested >= variables.deployed`,
+                        messageExpression:
+                            `'Store replicas of ${ref(store)} cannot go down (' + string(variables.deployed) + ' -> ' + ` +
+                            `string(variables.requested) + '): each cell keeps 3 raft replicas on distinct stores. ` +
+                            `Offline the store in PD and wait for Tombstone first; see the README runbook.'`,
+                        reason: "Forbidden",
+                    },
+                    {
+                        expression: "request.operation != 'DELETE' || variables.unlock != ''",
+                        messageExpression:
+                            `'Deleting StatefulSet ${args.namespace}/' + request.name + ' would stop every pod of the tier at once ` +
+                            `(kubectl delete, kubectl replace --force, or a replacement by the provider). To change it, keep the ` +
+                            `StatefulSet and roll; to really delete it, first: kubectl -n ${args.namespace} annotate statefulset ' + ` +
+                            `request.name + ' ${AllowDeleteAnnotation}="<reason>"'`,
+                        reason: "Forbidden",
+                    },
+                    {
+                        expression: "variables.owner == '' || variables.claimant == '' || variables.owner == variables.claimant",
+                        messageExpression:
+                            `'StatefulSet ${args.namespace}/' + request.name + ' belongs to stack ' + variables.owner + ` +
+                            `'; stack ' + variables.claimant + ' may not take it over. Use another cluster name or namespace, ` +
+                            `or change it from ' + variables.owner + '.'`,
                         reason: "Forbidden",
                     },
                 ],

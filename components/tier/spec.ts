@@ -11,34 +11,19 @@ import {
     tierLabels,
     tierSelector,
 } from "../labels";
+import type { ProxyConfig, StoreConfig } from "../config";
 import type { ClusterContext, TierProfile } from "./profile";
 import { PodInfoDir, StartupDir } from "./script";
 
 
-/** Scheduling and sizing of one tier, as validated by the config schema. */
-export interface TierSettings {
-    readonly replicas: number;
-    readonly image: string;
-    readonly imagePullPolicy: "Always" | "IfNotPresent" | "Never";
-    readonly resources: {
-        readonly requests?: { readonly cpu?: string; readonly memory?: string };
-        readonly limits?: { readonly cpu?: string; readonly memory?: string };
-    };
-    readonly nodeSelector: Readonly<Record<string, string>>;
-    readonly tolerations: readonly k8s.types.input.core.v1.Toleration[];
-    readonly antiAffinity: "preferred" | "required" | "none";
-    readonly zoneSpread: "preferred" | "required" | "none";
-    /** Persistent volume size and class; only for tiers whose profile has storage. */
-    readonly storage?: { readonly size: string; readonly className?: string };
-}
+/**
+ * Scheduling and sizing of one tier, as validated by the config schema (derived from it, never
+ * retyped): the fields every tier shares, plus the volume of the tiers whose profile has storage.
+ */
+export type TierSettings = Omit<ProxyConfig, "service"> & { readonly storage?: StoreConfig["storage"] };
 
 /** Options of a tier's client Service (the proxies' Redis Service). */
-export interface ServiceSettings {
-    readonly type: "ClusterIP" | "NodePort" | "LoadBalancer";
-    readonly annotations: Readonly<Record<string, string>>;
-    readonly loadBalancerIP?: string;
-    readonly externalTrafficPolicy?: "Cluster" | "Local";
-}
+export type ServiceSettings = ProxyConfig["service"];
 
 /** Everything the builder needs for one tier. */
 export interface TierSpecArgs {
@@ -228,6 +213,8 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
                     : (profile.clientService?.name(ctx) ?? meta.name),
             // All members start together: PD's embedded etcd must see its peers within a minute.
             podManagementPolicy: "Parallel",
+            // A pod that flaps right after starting stops the rollout instead of letting it move on.
+            minReadySeconds: settings.minReadySeconds,
             updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0 } },
             selector: { matchLabels: tierSelector(ctx.cluster, profile.kind) },
             // Neither scaling in nor deleting the StatefulSet deletes data.

@@ -6,8 +6,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { buildTier, type TierSpecArgs } from "./spec";
 
-/** Arguments of a `Tier`: the resolved settings of `buildTier`. */
-export type TierArgs = TierSpecArgs;
+/** Arguments of a `Tier`: the resolved settings of `buildTier`, and how the engine treats its StatefulSet. */
+export interface TierArgs extends TierSpecArgs {
+    /**
+     * Mark the StatefulSet `protect`ed when the tier keeps data (PD, Store): the engine then refuses to
+     * delete or replace it (a replacement deletes it first, stopping every pod of the tier at once).
+     * @default false
+     */
+    readonly protect?: boolean;
+}
 
 export class Tier extends pulumi.ComponentResource {
     /** Name of the tier's StatefulSet. */
@@ -30,6 +37,7 @@ export class Tier extends pulumi.ComponentResource {
         const statefulSet = new k8s.apps.v1.StatefulSet(plan.statefulSet.metadata.name, plan.statefulSet, {
             ...child,
             dependsOn: [configMap, ...services],
+            protect: args.protect === true && args.profile.storage !== undefined,
         });
         new k8s.policy.v1.PodDisruptionBudget(plan.podDisruptionBudget.metadata.name, plan.podDisruptionBudget, child);
 

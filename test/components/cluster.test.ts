@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../../components/config";
 import { installMocks, ofType, resolve, settled, Types, type Recorded } from "../helpers/mocks";
 import { stackConfig } from "../helpers/stacks";
 
 let recorded: Recorded[];
+/** `protect` of every registered resource, by logical name (mocks do not see resource options). */
+const protectedNames = new Map<string, boolean>();
 let CellCluster: typeof import("../../components/cluster").CellCluster;
 
 before(async () => {
@@ -16,7 +19,12 @@ before(async () => {
 async function deploy(raw: unknown) {
     const start = recorded.length;
     const { name, ...cfg } = parseStackConfig(raw);
-    const cluster = new CellCluster(name, cfg);
+    // A transformation on the component sees every child's options (mocks do not).
+    const capture: pulumi.ResourceTransformation = (args) => {
+        protectedNames.set(`${args.type.split(":").pop()}/${args.name}`, args.opts.protect === true);
+        return undefined;
+    };
+    const cluster = new CellCluster(name, cfg, { transformations: [capture] });
     await resolve(cluster.redisEndpoint);
     await settled();
     return { cluster, resources: recorded.slice(start) };
@@ -34,8 +42,10 @@ describe("CellCluster under mocks: the dev stack", () => {
         assert.deepEqual(names(resources, Types.namespace), ["elasticell-dev"]);
         assert.equal(ofType(resources, Types.tier).length, 3);
         assert.equal(ofType(resources, Types.cluster).length, 1);
-        assert.equal(ofType(resources, Types.vap).length, 0, "the admission guard is off by default");
-        for (const r of resources.filter((x) => x.type.startsWith("kubernetes:") && x.type !== Types.namespace)) {
+        assert.equal(ofType(resources, Types.vap).length, 1, "the admission guard is on by default");
+        assert.equal(ofType(resources, Types.vapBinding).length, 1);
+        const clusterScoped: string[] = [Types.namespace, Types.vap, Types.vapBinding];
+        for (const r of resources.filter((x) => x.type.startsWith("kubernetes:") && !clusterScoped.includes(x.type))) {
             assert.equal(r.inputs.metadata.namespace, "elasticell-dev", `${r.type} ${r.name}`);
         }
     });
@@ -95,5 +105,27 @@ describe("two clusters in one namespace", () => {
         }
         const services = ofType(b.resources, Types.service).map((r) => r.inputs.spec.selector["app.kubernetes.io/instance"]);
         assert.deepEqual([...new Set(services)], ["beta"]);
+    });
+});
+
+describe("the engine never replaces or deletes a stateful tier", () => {
+    it("protects the PD and Store StatefulSets, and nothing else, by default", async () => {
+        protectedNames.clear();
+        await deploy({ name: "prot" });
+        const isProtected = [...protectedNames].filter(([, p]) => p).map(([n]) => n).sort();
+        assert.deepEqual(isProtected, ["StatefulSet/prot-pd", "StatefulSet/prot-store"]);
+    });
+
+    it("`protect: false` leaves them unprotected", async () => {
+        protectedNames.clear();
+        await deploy({ name: "loose", protect: false });
+        assert.deepEqual([...protectedNames].filter(([, p]) => p), []);
+        assert.ok(protectedNames.has("StatefulSet/loose-store"));
+    });
+
+    it("sets minReadySeconds on every StatefulSet from the config", async () => {
+        const { resources } = await deploy({ name: "mrs", store: { minReadySeconds: 30 } });
+        const sts = Object.fromEntries(ofType(resources, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs.spec.minReadySeconds]));
+        assert.deepEqual(sts, { "mrs-pd": 10, "mrs-store": 30, "mrs-proxy": 0 });
     });
 });

@@ -30,6 +30,8 @@ describe("stack config: defaults", () => {
                 placement: [cfg.pd.antiAffinity, cfg.store.zoneSpread],
                 service: cfg.proxy.service,
                 guard: cfg.guard,
+                protect: cfg.protect,
+                minReadySeconds: [cfg.pd.minReadySeconds, cfg.store.minReadySeconds, cfg.proxy.minReadySeconds],
             },
             {
                 name: "demo",
@@ -41,7 +43,9 @@ describe("stack config: defaults", () => {
                 images: ["deepfabric/pd:latest", "deepfabric/cell:latest", "deepfabric/proxy:latest"],
                 placement: ["preferred", "preferred"],
                 service: { type: "ClusterIP", annotations: {} },
-                guard: { admissionPolicy: false },
+                guard: { admissionPolicy: true },
+                protect: true,
+                minReadySeconds: [10, 10, 0],
             },
         );
     });
@@ -65,7 +69,10 @@ describe("stack config: accepted", () => {
         ["a storage class", { store: { storage: { className: "fast", size: "1Ti" } } }, (c) => c.store.storage, { className: "fast", size: "1Ti" }],
         ["a LoadBalancer with its options", { proxy: { service: { type: "LoadBalancer", loadBalancerIP: "10.0.0.9", externalTrafficPolicy: "Local" } } }, (c) => c.proxy.service.externalTrafficPolicy, "Local"],
         ["tolerations", { store: { tolerations: [{ key: "dedicated", operator: "Equal", value: "cell", effect: "NoSchedule" }] } }, (c) => c.store.tolerations.length, 1],
-        ["the admission guard", { guard: { admissionPolicy: true } }, (c) => c.guard.admissionPolicy, true],
+        ["the admission guard off (Kubernetes before 1.30)", { guard: { admissionPolicy: false } }, (c) => c.guard.admissionPolicy, false],
+        ["no protect", { protect: "false" }, (c) => c.protect, false],
+        ["minReadySeconds 0", { store: { minReadySeconds: 0 } }, (c) => c.store.minReadySeconds, 0],
+        ["an ordinary annotation", { annotations: { "example.com/team": "platform" } }, (c) => c.annotations["example.com/team"], "platform"],
     ];
     for (const [what, raw, pick, expected] of good) {
         it(what, () => assert.deepEqual(pick(parseStackConfig(raw)), expected));
@@ -99,6 +106,16 @@ describe("stack config: refused, with path, value, reason and fix", () => {
         ["bad anti-affinity mode", { store: { antiAffinity: "always" } }, ['store.antiAffinity: must be one of "preferred", "required", "none"']],
         ["bad toleration effect", { pd: { tolerations: [{ effect: "Never" }] } }, ["pd.tolerations[0].effect: must be one of"]],
         ["label that is not a string", { labels: { "team.example.com/owner": 5 } }, ['labels["team.example.com/owner"]: must be a string']],
+        ...["patchForce", "skipAwait", "deletionPropagationPolicy", "replaceUnready"].map(
+            (key): [string, unknown, string[]] => [
+                `provider-switching annotation pulumi.com/${key}`,
+                { annotations: { [`pulumi.com/${key}`]: "true" } },
+                [`annotations["pulumi.com/${key}"]: pulumi.com/ annotations change how the Kubernetes provider`, `fix: pulumi config rm --path 'annotations["pulumi.com/${key}"]'`],
+            ],
+        ),
+        ["provider-switching annotation on the Redis Service", { proxy: { service: { annotations: { "pulumi.com/skipAwait": "true" } } } }, ['proxy.service.annotations["pulumi.com/skipAwait"]: pulumi.com/ annotations']],
+        ["negative minReadySeconds", { pd: { minReadySeconds: -1 } }, ["pd.minReadySeconds: "]],
+        ["protect not a boolean", { protect: "sometimes" }, ["protect: must be a boolean"]],
     ];
     for (const [what, raw, expected] of bad) {
         it(what, () => {

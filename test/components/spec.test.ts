@@ -284,31 +284,43 @@ describe("image versions as labels", () => {
 
 describe("the admission guard", () => {
     const guard = buildAdmissionGuard({ cluster: "demo", namespace: "ns1", labels: {} });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const spec = guard.policy.spec as any;
+    const validation = (fragment: string) => spec.validations.find((v: { messageExpression: string }) => v.messageExpression.includes(fragment));
 
-    it("matches UPDATEs of StatefulSets and their /scale subresource in the cluster's namespace", () => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const rule = (guard.policy.spec.matchConstraints as any).resourceRules[0];
+    it("matches UPDATEs and DELETEs of StatefulSets and their /scale subresource in the cluster's namespace", () => {
+        const rule = spec.matchConstraints.resourceRules[0];
         assert.deepEqual(rule.resources, ["statefulsets", "statefulsets/scale"]);
-        assert.deepEqual(rule.operations, ["UPDATE"]);
+        assert.deepEqual(rule.operations, ["UPDATE", "DELETE"]);
         assert.equal(guard.binding.spec.policyName, guard.policy.metadata.name);
         assert.deepEqual(guard.binding.spec.validationActions, ["Deny"]);
         assert.equal(guard.policy.metadata.name, "elasticell-guard.ns1.demo");
-    });
-
-    it("reads replicas as 0 when a Scale omits them", () => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        assert.deepEqual((guard.policy.spec.variables as any[]).map((v) => v.expression), [
-            "has(object.spec.replicas) ? object.spec.replicas : 0",
-            "has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0",
+        assert.deepEqual(spec.matchConditions.map((c: { expression: string }) => c.expression), [
+            "request.name == 'demo-pd' || request.name == 'demo-store'",
         ]);
     });
 
-    it("freezes PD replicas and forbids Store decreases, by name", () => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const expressions = (guard.policy.spec.validations as any[]).map((v) => v.expression);
-        assert.deepEqual(expressions, [
-            "object.metadata.name != 'demo-pd' || variables.requested == variables.deployed",
-            "object.metadata.name != 'demo-store' || variables.requested >= variables.deployed",
-        ]);
+    it("reads replicas as 0 when a Scale omits them, and never reads `object` on DELETE", () => {
+        const vars = Object.fromEntries(spec.variables.map((v: { name: string; expression: string }) => [v.name, v.expression]));
+        assert.equal(vars.requested, "request.operation == 'DELETE' ? 0 : (has(object.spec.replicas) ? object.spec.replicas : 0)");
+        assert.equal(vars.deployed, "has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0");
+        assert.match(vars.unlock, /^request\.operation == 'DELETE' \? .*'elasticell\.io\/allow-delete' in oldObject\.metadata\.annotations/);
+        assert.match(vars.claimant, /^request\.operation == 'DELETE' \|\| request\.subResource == 'scale' \? ''/);
+    });
+
+    it("freezes PD replicas and forbids Store decreases, by name, on updates only", () => {
+        assert.equal(validation("PD replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-pd' || variables.requested == variables.deployed");
+        assert.equal(validation("Store replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-store' || variables.requested >= variables.deployed");
+    });
+
+    it("refuses a delete without the unlock annotation, saying how to unlock", () => {
+        const v = validation("would stop every pod");
+        assert.equal(v.expression, "request.operation != 'DELETE' || variables.unlock != ''");
+        assert.match(v.messageExpression, /annotate statefulset ' \+ request\.name \+ ' elasticell\.io\/allow-delete="<reason>"'/);
+    });
+
+    it("refuses an update that hands the StatefulSet to another stack", () => {
+        const v = validation("may not take it over");
+        assert.equal(v.expression, "variables.owner == '' || variables.claimant == '' || variables.owner == variables.claimant");
     });
 });
