@@ -70,7 +70,7 @@ export class CellCluster extends pulumi.ComponentResource {
         const proxy = tier({ profile: proxyProfile, settings: args.proxy, service: args.proxy.service }, [store]);
 
         if (args.guard.admissionPolicy) {
-            const guard = buildAdmissionGuard({ cluster: name, namespace: args.namespace, labels: args.labels });
+            const guard = buildAdmissionGuard({ cluster: name, namespace: args.namespace, labels: args.labels, annotations });
             const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
                 guard.policy.metadata.name,
                 guard.policy,

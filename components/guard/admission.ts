@@ -24,9 +24,17 @@ export interface AdmissionGuardArgs {
     readonly cluster: string;
     readonly namespace: string;
     readonly labels: Readonly<Record<string, string>>;
+    /**
+     * Annotations of both objects; they carry the owning stack, so a second stack that declares the
+     * same cluster conflicts (server-side apply) instead of co-owning, and later deleting, this guard.
+     */
+    readonly annotations: Readonly<Record<string, string>>;
 }
 
-type Named<Spec> = { metadata: { name: string; labels: Record<string, string> }; spec: Spec };
+type Named<Spec> = {
+    metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> };
+    spec: Spec;
+};
 
 export interface AdmissionGuardManifests {
     readonly policy: Named<k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicySpec>;
@@ -55,11 +63,12 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
     const store = statefulSetName(args.cluster, "store");
     const ref = (sts: string) => `${args.namespace}/${sts}`;
     const labels = tierLabels(args.cluster, "guard", undefined, args.labels);
+    const annotations = { ...args.annotations };
     const isDelete = "request.operation == 'DELETE'";
     const isScale = "request.subResource == 'scale'";
     return {
         policy: {
-            metadata: { name, labels },
+            metadata: { name, labels, annotations },
             spec: {
                 failurePolicy: "Fail",
                 matchConstraints: {
@@ -130,7 +139,7 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
             },
         },
         binding: {
-            metadata: { name, labels },
+            metadata: { name, labels, annotations },
             spec: {
                 policyName: name,
                 validationActions: ["Deny"],

@@ -283,7 +283,7 @@ describe("image versions as labels", () => {
 });
 
 describe("the admission guard", () => {
-    const guard = buildAdmissionGuard({ cluster: "demo", namespace: "ns1", labels: {} });
+    const guard = buildAdmissionGuard({ cluster: "demo", namespace: "ns1", labels: {}, annotations: { "elasticell.io/pulumi-stack": "p/s" } });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const spec = guard.policy.spec as any;
     const validation = (fragment: string) => spec.validations.find((v: { messageExpression: string }) => v.messageExpression.includes(fragment));
@@ -320,6 +320,8 @@ describe("the admission guard", () => {
     });
 
     it("refuses an update that hands the StatefulSet to another stack", () => {
+        assert.deepEqual(guard.policy.metadata.annotations, { "elasticell.io/pulumi-stack": "p/s" }, "a second stack conflicts instead of co-owning it");
+        assert.deepEqual(guard.binding.metadata.annotations, { "elasticell.io/pulumi-stack": "p/s" });
         const v = validation("may not take it over");
         assert.equal(v.expression, "variables.owner == '' || variables.claimant == '' || variables.owner == variables.claimant");
     });

@@ -22,7 +22,9 @@ describe("engine, local cluster", () => {
 
     before(async () => {
         c = testCluster();
-        a = new EngineProject("a", { name: "alpha", namespace: ns }, { kubeconfig: c.kubeconfig });
+        // minReadySeconds 1 (default 10) keeps the rolling-upgrade test short; it still rolls one pod at a time.
+        const quick = { minReadySeconds: 1 };
+        a = new EngineProject("a", { name: "alpha", namespace: ns, pd: quick, store: quick }, { kubeconfig: c.kubeconfig });
         await a.init();
     });
     after(async () => {
@@ -126,10 +128,7 @@ describe("engine, local cluster", () => {
         assert.ok(last("store") < first("proxy"), "every store pod is updated before the proxy goes");
     });
 
-    it("the in-cluster guard refuses kubectl scale of PD and a Store decrease", async () => {
-        await a.setConfig("guard.admissionPolicy", "true");
-        const up = await a.up(policy);
-        assert.equal(up.code, 0, up.output);
+    it("the in-cluster guard (on by default) refuses kubectl scale of PD and a Store decrease", async () => {
         // The API server's policy cache may take a moment to see a new policy.
         let refused = { code: 0, output: "" };
         for (let i = 0; i < 20 && refused.code === 0; i++) {
@@ -166,9 +165,9 @@ describe("engine, local cluster", () => {
         assert.doesNotMatch(preview.stdout, /[+-] +\d+ to (create|delete)/, "the first stack sees no change");
     });
 
-    it("destroy leaves the PVCs (data) in place", async () => {
+    it("destroy (the README's one step, --ignore-protect) leaves the PVCs (data) in place", async () => {
         for (const p of [b, a]) {
-            const destroy = await p!.run(["destroy", "--yes", "--skip-preview", "--stack", p!.stack]);
+            const destroy = await p!.destroy();
             assert.equal(destroy.code, 0, destroy.output);
         }
         const sts = (await c.apps.listNamespacedStatefulSet({ namespace: ns })).items;

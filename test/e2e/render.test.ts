@@ -99,8 +99,12 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         await project.setConfig("pd.replicas", "3");
     });
 
-    it("destroy removes the rendered objects", async () => {
-        const destroy = await project.run(["destroy", "--yes", "--skip-preview", "--stack", project.stack]);
+    it("plain destroy is refused (PD and Store are protected); destroy --ignore-protect removes the rendered objects", async () => {
+        const plain = await project.run(["destroy", "--yes", "--skip-preview", "--stack", project.stack]);
+        assert.notEqual(plain.code, 0, plain.output);
+        assert.match(plain.output, /protected/);
+        assert.ok(existsSync(`${project.renderDir}/1-manifest/apps_v1-statefulset-e2e-ns-demo-store.yaml`), "nothing was deleted");
+        const destroy = await project.destroy();
         assert.equal(destroy.code, 0, destroy.output);
         assert.equal(await project.resourceCount(), 0);
         assert.ok(!existsSync(`${project.renderDir}/1-manifest/apps_v1-statefulset-e2e-ns-demo-store.yaml`));

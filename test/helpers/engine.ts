@@ -143,9 +143,29 @@ export class EngineProject {
         return found;
     }
 
+    /**
+     * The README's one-step destroy: `--ignore-protect`, because the PD and Store StatefulSets are
+     * protected (the admission policy goes first, so the tiers' deletes are allowed; volumes stay).
+     */
+    destroy(extra: readonly string[] = []): Promise<RunResult> {
+        return this.run(["destroy", "--yes", "--skip-preview", "--ignore-protect", "--stack", this.stack, ...extra]);
+    }
+
+    /** The URN of a resource of the stack, by type token and name. */
+    async urnOf(type: string, name: string): Promise<string> {
+        const state = JSON.parse((await this.ok(["stack", "export", "--stack", this.stack])).stdout) as {
+            deployment: { resources?: { urn: string; type: string }[] };
+        };
+        const found = state.deployment.resources?.find((r) => r.type === type && r.urn.endsWith(`::${name}`));
+        if (found === undefined) {
+            throw new Error(`no ${type} ${name} in the state of stack ${this.stack}`);
+        }
+        return found.urn;
+    }
+
     /** Destroys the stack (best effort) and deletes the copy. */
     async dispose(): Promise<void> {
-        await this.run(["destroy", "--yes", "--skip-preview", "--stack", this.stack]).catch(() => undefined);
+        await this.destroy().catch(() => undefined);
         rmSync(this.dir, { recursive: true, force: true });
     }
 }
