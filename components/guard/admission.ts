@@ -65,7 +65,7 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
     const labels = tierLabels(args.cluster, "guard", undefined, args.labels);
     const annotations = { ...args.annotations };
     const isDelete = "request.operation == 'DELETE'";
-    const isScale = "request.subResource == 'scale'";
+    const isScale = "request.kind.kind == 'Scale'";
     return {
         policy: {
             metadata: { name, labels, annotations },

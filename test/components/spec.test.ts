@@ -305,7 +305,7 @@ describe("the admission guard", () => {
         assert.equal(vars.requested, "request.operation == 'DELETE' ? 0 : (has(object.spec.replicas) ? object.spec.replicas : 0)");
         assert.equal(vars.deployed, "has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0");
         assert.match(vars.unlock, /^request\.operation == 'DELETE' \? .*'elasticell\.io\/allow-delete' in oldObject\.metadata\.annotations/);
-        assert.match(vars.claimant, /^request\.operation == 'DELETE' \|\| request\.subResource == 'scale' \? ''/);
+        assert.match(vars.claimant, /^request\.operation == 'DELETE' \|\| request\.kind\.kind == 'Scale' \? ''/);
     });
 
     it("freezes PD replicas and forbids Store decreases, by name, on updates only", () => {
