@@ -2,8 +2,8 @@
  * Section 2, continued: the baseline read of the guard's Kubernetes reader
  * (policies/baseline/kubernetes.ts, imported as the pack runs it) against a
  * loopback fake API server and against the local cluster when it is up.
- * The fake server is a minimal apps/v1 StatefulSet API: the one in
- * test/policies/baseline-kubernetes.test.ts is private to that test file.
+ * The fake server is a minimal apps/v1 StatefulSet API of its own (the tests'
+ * richer one is test/policies/fake-api.ts).
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";

@@ -5,9 +5,10 @@
 import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { findProjectDir } from "./baseline/project-dir";
 import { DefaultBaselineResolver, targetOf, type BaselineResolver } from "./baseline/resolve";
-import { BaselineUnreadableError, type DeployedStatefulSet } from "./baseline/types";
+import { BaselineUnreadableError, type Baseline, type DeployedStatefulSet } from "./baseline/types";
 import { guardSchemaProperties, unreadableMode, type GuardConfig } from "./config";
 import { runContext, type RunContext } from "./engine-context";
+import type { Known } from "./known";
 import type { TierKind } from "./labels";
 import { overrideHowTo, unreadableHowTo } from "./messages";
 import { evaluateOverride } from "./override";
@@ -17,10 +18,9 @@ import {
     objectRef,
     plannedName,
     plannedNamespace,
-    requestedReplicas,
     StatefulSet,
     tierOf,
-    type RequestedReplicas,
+    type StatefulSetInputs,
 } from "./statefulset";
 
 /** What the mandatory rules depend on; tests swap them. */
@@ -95,7 +95,7 @@ export function reportUnreadable(run: GuardRun, subject: string, err: BaselineUn
     }
     const message =
         `${subject}: cannot read the deployed state from ${err.target}: ${err.reason}. ` +
-        `Without it ${run.rule} cannot tell a resize or removal from a first deployment, so it fails closed.\n` +
+        `Without it ${run.rule} cannot compare the plan with what is deployed (or tell it from a first deployment), so it fails closed.\n` +
         unreadableHowTo(run.rule);
     if (unreadableMode(run.config) === "allow") {
         report(run.reporter, "advisory", `${message}\nAllowed: baselineUnreadable is "allow".`, urn);
@@ -109,8 +109,8 @@ export function subjectOf(cluster: string, tier: TierKind, ref: string): string 
     return `elasticell cluster "${cluster}", tier ${tier}, StatefulSet ${ref}`;
 }
 
-/** Input to a replica rule's judgement. */
-export interface ReplicaCase<C> {
+/** Input to the judgement of a StatefulSet rule. */
+export interface StatefulSetCase<C, P> {
     readonly cluster: string;
     readonly tier: TierKind;
     readonly namespace: string;
@@ -118,35 +118,42 @@ export interface ReplicaCase<C> {
     readonly subject: string;
     /** The deployed object, undefined on a first deployment. */
     readonly deployed: DeployedStatefulSet | undefined;
-    readonly requested: RequestedReplicas;
+    /** What `readPlan` read from the planned inputs. */
+    readonly planned: P;
     readonly config: C;
+    /** The baseline the object was read from, for further reads (pods). */
+    readonly baseline: Baseline;
 }
 
-/** A mandatory rule on the replica count of one tier. */
-export interface ReplicaGuardSpec<C extends GuardConfig> {
+/** A mandatory rule on the StatefulSets of some tiers, judged against the deployed object. */
+export interface StatefulSetGuardSpec<C extends GuardConfig, P> {
     readonly name: string;
     readonly description: string;
-    readonly tier: TierKind;
+    /** Tiers the rule judges (from the labels); other StatefulSets are ignored. */
+    readonly tiers: readonly TierKind[];
     /** Rule-specific schema properties, added to the shared ones. */
     readonly extraSchema?: PolicyConfigSchema["properties"];
-    /** One message per problem (each already says why and what to do); empty when allowed. */
-    judge(c: ReplicaCase<C>): readonly string[];
+    /** Reads what the rule needs from the plan; unknown at preview, with what and why (reported advisory). */
+    readPlan(props: StatefulSetInputs, config: C, deps: GuardDeps): Known<P>;
+    /**
+     * One message per problem (each already says why and what to do); empty when allowed. May read
+     * more of the baseline: a `BaselineUnreadableError` is reported like an unreadable StatefulSet.
+     */
+    judge(c: StatefulSetCase<C, P>): readonly string[] | Promise<readonly string[]>;
 }
 
-/** `3 -> 5 (deployed -> requested)`, noting when Kubernetes' default of 1 applies. */
-export function transitionText(deployed: number, r: RequestedReplicas): string {
-    const note = r.defaulted ? "; spec.replicas is not set, so Kubernetes uses 1" : "";
-    return `${deployed} -> ${r.count} (deployed -> requested${note})`;
+/** `k`, with its unknown detail prefixed by the field it is about: `spec.replicas (...)`. */
+export function labelled<T>(what: string, k: Known<T>): Known<T> {
+    return k.known ? k : { known: false, detail: `${what} (${k.detail})` };
 }
 
-/** `2 (requested)`, noting when Kubernetes' default of 1 applies. */
-export function requestedText(r: RequestedReplicas): string {
-    return r.defaulted ? `${r.count} (requested: spec.replicas is not set, so Kubernetes uses 1)` : `${r.count} (requested)`;
-}
-
-/** Builds a mandatory `ResourceValidationPolicy` for StatefulSets of `spec.tier`. */
-export function makeReplicaGuard<C extends GuardConfig>(
-    spec: ReplicaGuardSpec<C>,
+/**
+ * Builds a mandatory `ResourceValidationPolicy` for StatefulSets of `spec.tiers`: finds the planned
+ * name, namespace and target, reads the deployed object, and reports what `judge` finds (break-glass
+ * aware), or an unknown (preview) or unreadable baseline.
+ */
+export function makeStatefulSetGuard<C extends GuardConfig, P>(
+    spec: StatefulSetGuardSpec<C, P>,
     deps: GuardDeps = defaultGuardDeps(),
 ): ResourceValidationPolicy {
     return {
@@ -156,7 +163,7 @@ export function makeReplicaGuard<C extends GuardConfig>(
         configSchema: { properties: { ...guardSchemaProperties, ...spec.extraSchema } },
         validateResource: validateResourceOfType(StatefulSet, async (props, args, reportViolation: ReportViolation) => {
             const id = tierOf(props);
-            if (id === undefined || id.tier !== spec.tier) {
+            if (id === undefined || !spec.tiers.includes(id.tier)) {
                 return;
             }
             const config = args.getConfig<C>();
@@ -172,16 +179,15 @@ export function makeReplicaGuard<C extends GuardConfig>(
             const namespace = plannedNamespace(props, providerNs);
             const ref = objectRef(namespace.known ? namespace.value : "<unknown>", name.known ? name.value ?? args.name : "<unknown>");
             const subject = subjectOf(id.cluster, id.tier, ref);
-            const requested = requestedReplicas(props);
-            if (!requested.known || !name.known || !namespace.known || !target.known) {
-                const [what, detail] = !requested.known
-                    ? ["spec.replicas", requested.detail]
-                    : !name.known
-                      ? ["metadata.name", name.detail]
-                      : !namespace.known
-                        ? ["metadata.namespace", namespace.detail]
-                        : ["the provider", target.known ? "" : target.detail];
-                reportUnknown(run, subject, `${what} (${detail})`);
+            const planned = spec.readPlan(props, config, deps);
+            if (!planned.known || !name.known || !namespace.known || !target.known) {
+                const fields = [
+                    planned,
+                    labelled("metadata.name", name),
+                    labelled("metadata.namespace", namespace),
+                    labelled("the provider", target),
+                ];
+                reportUnknown(run, subject, fields.flatMap((k) => (k.known ? [] : [k.detail])).join("; "));
                 return;
             }
             if (name.value === undefined) {
@@ -195,9 +201,21 @@ export function makeReplicaGuard<C extends GuardConfig>(
                 );
                 return;
             }
-            let deployed: DeployedStatefulSet | undefined;
+            let problems: readonly string[];
             try {
-                deployed = await deps.resolver.baselineFor(target.value).getStatefulSet(namespace.value, name.value);
+                const baseline = deps.resolver.baselineFor(target.value);
+                const deployed = await baseline.getStatefulSet(namespace.value, name.value);
+                problems = await spec.judge({
+                    cluster: id.cluster,
+                    tier: id.tier,
+                    namespace: namespace.value,
+                    name: name.value,
+                    subject,
+                    deployed,
+                    planned: planned.value,
+                    config,
+                    baseline,
+                });
             } catch (err) {
                 if (err instanceof BaselineUnreadableError) {
                     reportUnreadable(run, subject, err);
@@ -205,16 +223,6 @@ export function makeReplicaGuard<C extends GuardConfig>(
                 }
                 throw err;
             }
-            const problems = spec.judge({
-                cluster: id.cluster,
-                tier: id.tier,
-                namespace: namespace.value,
-                name: name.value,
-                subject,
-                deployed,
-                requested: requested.value,
-                config,
-            });
             for (const p of problems) {
                 reportGuarded(run, `${p}\n${overrideHowTo(spec.name)}`);
             }

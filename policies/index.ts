@@ -10,5 +10,7 @@ captureEngineStack();
 
 new PolicyPack("elasticell", {
     policies: allPolicies,
-    description: "Guards elasticell clusters on Kubernetes against PD resizes, Store scale-in and tier removal.",
+    description:
+        "Guards elasticell clusters on Kubernetes against PD resizes, Store scale-in, tier removal, StatefulSet " +
+        "replacement, adopting another stack's tier and rolling an unhealthy tier.",
 });

@@ -29,3 +29,26 @@ export function knownString(get: () => unknown): Known<string | undefined> {
     }
     return { known: true, value: typeof v.value === "string" && v.value !== "" ? v.value : undefined };
 }
+
+/** A deep plain copy of `v`, read through the SDK's proxy, so an unknown anywhere inside throws. */
+function toPlain(v: unknown): unknown {
+    if (Array.isArray(v)) {
+        return Array.from({ length: v.length }, (_, i) => toPlain(v[i]));
+    }
+    if (v !== null && typeof v === "object") {
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(v)) {
+            out[k] = toPlain((v as Record<string, unknown>)[k]);
+        }
+        return out;
+    }
+    return v;
+}
+
+/**
+ * A whole planned subtree as plain data: unknown when any value inside is unknown at preview
+ * (the detail names the first unknown path). Use it for values compared as a whole.
+ */
+export function readPlain<T>(get: () => T): Known<T> {
+    return readKnown(() => toPlain(get()) as T);
+}

@@ -27,6 +27,22 @@ export const whyTierRemoval =
     "without stores it has no data online. The PVCs are retained, but a renamed cluster starts empty next to the " +
     "old data, and a new PD can never rejoin the old stores.";
 
+/** Why changing a field the API server never updates (volume templates, selector, ...) is unsafe. */
+export const whyReplace =
+    "the API server forbids updating this field of a StatefulSet, so the provider would delete the StatefulSet and " +
+    "re-create it: every pod of the tier restarts at once (PD loses etcd quorum, every cell loses its raft majority), " +
+    "and a new size or class is never applied to the existing volumes, which are kept as they are.";
+
+/** Why rolling the pods of a tier that is not fully Ready is unsafe. */
+export const whyRollUnhealthy =
+    "a rolling update restarts one pod at a time on the assumption that the others serve; with a member already " +
+    "down, restarting another makes PD lose etcd quorum or a cell lose its raft majority, and the cluster stops serving.";
+
+/** Why applying a plan to a tier this stack does not own is unsafe. */
+export const whyAdoption =
+    "the plan would take over a running tier: it could resize it, roll its pods or replace its StatefulSet, and two " +
+    "owners would then overwrite each other on every update.";
+
 /** How to bypass a rule with a break-glass override. */
 export function overrideHowTo(rule: string): string {
     return (

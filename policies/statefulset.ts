@@ -11,21 +11,40 @@ import { AppName, LabelKeys, ResourceTypes, TierKinds, type TierKind } from "./l
 export interface StatefulSetInputs {
     readonly apiVersion?: string;
     readonly kind?: string;
-    readonly metadata?: {
-        readonly name?: string;
-        readonly namespace?: string;
-        readonly labels?: Readonly<Record<string, string>>;
-        readonly annotations?: Readonly<Record<string, string>>;
-    };
+    readonly metadata?: ObjectMetaInputs;
     readonly spec?: {
         readonly replicas?: number;
         readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> };
-        readonly template?: { readonly spec?: PodSpecInputs };
-        readonly volumeClaimTemplates?: readonly { readonly metadata?: { readonly name?: string } }[];
+        /** Immutable: the headless Service giving pods their DNS names. */
+        readonly serviceName?: string;
+        /** Immutable; the API server defaults it to `OrderedReady`. */
+        readonly podManagementPolicy?: string;
+        readonly template?: { readonly metadata?: ObjectMetaInputs; readonly spec?: PodSpecInputs };
+        /** Immutable as a whole. */
+        readonly volumeClaimTemplates?: readonly ClaimTemplateInputs[];
         readonly persistentVolumeClaimRetentionPolicy?: {
             readonly whenDeleted?: string;
             readonly whenScaled?: string;
         };
+    };
+}
+
+/** The subset of object metadata the rules read. */
+export interface ObjectMetaInputs {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** The subset of a PVC template the rules read. */
+export interface ClaimTemplateInputs {
+    readonly metadata?: { readonly name?: string };
+    readonly spec?: {
+        readonly accessModes?: readonly string[];
+        /** Unset: the API server fills in the cluster's default class. */
+        readonly storageClassName?: string;
+        readonly resources?: { readonly requests?: { readonly storage?: string | number } };
     };
 }
 
@@ -39,6 +58,10 @@ export interface PodSpecInputs {
 export interface ContainerInputs {
     readonly name?: string;
     readonly image?: string;
+    readonly command?: readonly string[];
+    readonly args?: readonly string[];
+    /** Env vars as written (`{name, value}` or `{name, valueFrom}`). */
+    readonly env?: readonly Readonly<Record<string, unknown>>[];
     readonly resources?: { readonly requests?: Readonly<Record<string, unknown>> };
 }
 

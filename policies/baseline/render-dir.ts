@@ -3,12 +3,20 @@
  * `pulumi up` wrote (`<dir>/1-manifest/*.yaml`, CRDs in `0-crd/`). Every YAML document under the
  * directory is parsed and StatefulSets are picked by kind, so file names do not matter.
  * A missing directory means nothing was rendered yet (first deployment); a file that cannot be
- * read or parsed makes the baseline unreadable.
+ * read or parsed makes the baseline unreadable. A render directory has no pods: `listPods`
+ * answers undefined, and rules skip their pod health checks.
  */
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { BaselineUnreadableError, deployedFromManifest, matchesSelector, type Baseline, type DeployedStatefulSet } from "./types";
+import {
+    BaselineUnreadableError,
+    deployedFromManifest,
+    matchesSelector,
+    type Baseline,
+    type DeployedPod,
+    type DeployedStatefulSet,
+} from "./types";
 
 const manifestFile = /\.(ya?ml|json)$/i;
 
@@ -84,5 +92,10 @@ export class RenderDirectoryBaseline implements Baseline {
 
     async listStatefulSets(selector: Readonly<Record<string, string>>): Promise<readonly DeployedStatefulSet[]> {
         return (await this.load()).filter((s) => matchesSelector(s.labels, selector));
+    }
+
+    /** Always undefined: nothing runs from a render directory, so there are no pods to check. */
+    async listPods(): Promise<readonly DeployedPod[] | undefined> {
+        return undefined;
     }
 }

@@ -3,6 +3,40 @@
  * program (a program can be wrong; the target cannot). See DESIGN.md, "The guard".
  */
 
+/** A PVC template of a deployed StatefulSet, reduced to the fields the API server never updates. */
+export interface DeployedClaimTemplate {
+    /** `metadata.name`; PVCs are named `<template>-<statefulset>-<ordinal>`. */
+    readonly name: string;
+    /** `spec.resources.requests.storage` as written (a Kubernetes quantity), if any. */
+    readonly storage?: string;
+    /** `spec.storageClassName`; the API server fills in the cluster's default class. */
+    readonly storageClassName?: string;
+    /** `spec.accessModes`, in order. */
+    readonly accessModes: readonly string[];
+}
+
+/** A container of a deployed pod template, reduced to the fields whose change rolls the pods. */
+export interface DeployedContainer {
+    readonly name: string;
+    /** True for `initContainers`. */
+    readonly init: boolean;
+    readonly image?: string;
+    /** `command`, empty when unset. */
+    readonly command: readonly string[];
+    /** `args`, empty when unset. */
+    readonly args: readonly string[];
+    /** `env` as plain JSON, including what the API server adds (e.g. `fieldRef.apiVersion: v1`). */
+    readonly env: readonly unknown[];
+}
+
+/** The pod template of a deployed StatefulSet (`spec.template`), reduced. */
+export interface DeployedPodTemplate {
+    readonly labels: Readonly<Record<string, string>>;
+    readonly annotations: Readonly<Record<string, string>>;
+    /** Init containers first, then containers. */
+    readonly containers: readonly DeployedContainer[];
+}
+
 /** A deployed StatefulSet, reduced to what the rules compare. */
 export interface DeployedStatefulSet {
     readonly namespace: string;
@@ -13,6 +47,31 @@ export interface DeployedStatefulSet {
     readonly annotations: Readonly<Record<string, string>>;
     /** Images of all containers, init containers first. */
     readonly images: readonly string[];
+    /** `spec.selector.matchLabels`; empty when unset. */
+    readonly selector: Readonly<Record<string, string>>;
+    /** `spec.serviceName`, if set. */
+    readonly serviceName?: string;
+    /** `spec.podManagementPolicy`, if set (the API server defaults it to OrderedReady). */
+    readonly podManagementPolicy?: string;
+    /** `spec.volumeClaimTemplates`, in order. */
+    readonly volumeClaimTemplates: readonly DeployedClaimTemplate[];
+    /** `spec.template`. */
+    readonly template: DeployedPodTemplate;
+}
+
+/** A pod, reduced to its health. */
+export interface DeployedPod {
+    readonly namespace: string;
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+    /** `status.phase` (Pending, Running, ...), if reported. */
+    readonly phase?: string;
+    /** True when the pod's `Ready` condition is `True`. */
+    readonly ready: boolean;
+    /** True when `metadata.deletionTimestamp` is set (the pod is terminating). */
+    readonly deleting: boolean;
+    /** Why it is not serving: `status.reason`, else the first container's waiting or terminated reason. */
+    readonly reason?: string;
 }
 
 /** The deployed state of one target (a cluster, or a render directory). */
@@ -32,6 +91,12 @@ export interface Baseline {
         selector: Readonly<Record<string, string>>,
         namespaces: readonly string[],
     ): Promise<readonly DeployedStatefulSet[]>;
+    /**
+     * Pods of `namespace` whose labels include `selector`. Undefined when the target has no pods
+     * to read (a render directory): callers then skip their health checks. Throws
+     * `BaselineUnreadableError`.
+     */
+    listPods(namespace: string, selector: Readonly<Record<string, string>>): Promise<readonly DeployedPod[] | undefined>;
 }
 
 /** The deployed state could not be read, so a transition cannot be judged. */
@@ -51,7 +116,8 @@ export class BaselineUnreadableError extends Error {
     }
 }
 
-function stringMap(v: unknown): Record<string, string> {
+/** A string-keyed map of strings; other values are dropped. */
+export function stringMap(v: unknown): Record<string, string> {
     const out: Record<string, string> = {};
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
         for (const [k, val] of Object.entries(v)) {
@@ -63,23 +129,58 @@ function stringMap(v: unknown): Record<string, string> {
     return out;
 }
 
-function images(podSpec: unknown): string[] {
-    if (podSpec === null || typeof podSpec !== "object") {
-        return [];
+function stringList(v: unknown): string[] {
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** A non-empty string, else undefined. */
+export function optString(v: unknown): string | undefined {
+    return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** `obj.a.b.c`, or undefined where a step is not an object. */
+export function at(obj: unknown, ...path: readonly string[]): unknown {
+    let v = obj;
+    for (const k of path) {
+        if (v === null || typeof v !== "object" || Array.isArray(v)) {
+            return undefined;
+        }
+        v = (v as Record<string, unknown>)[k];
     }
-    const spec = podSpec as { initContainers?: unknown; containers?: unknown };
-    const out: string[] = [];
-    for (const list of [spec.initContainers, spec.containers]) {
-        if (Array.isArray(list)) {
-            for (const c of list) {
-                const image = (c as { image?: unknown } | null)?.image;
-                if (typeof image === "string") {
-                    out.push(image);
-                }
-            }
+    return v;
+}
+
+function objects(v: unknown): object[] {
+    return Array.isArray(v) ? v.filter((x): x is object => x !== null && typeof x === "object") : [];
+}
+
+function containers(podSpec: unknown): DeployedContainer[] {
+    const out: DeployedContainer[] = [];
+    for (const [list, init] of [["initContainers", true], ["containers", false]] as const) {
+        for (const c of objects(at(podSpec, list))) {
+            const image = optString(at(c, "image"));
+            out.push({
+                name: optString(at(c, "name")) ?? "",
+                init,
+                ...(image === undefined ? {} : { image }),
+                command: stringList(at(c, "command")),
+                args: stringList(at(c, "args")),
+                env: objects(at(c, "env")),
+            });
         }
     }
     return out;
+}
+
+function claimTemplate(t: object): DeployedClaimTemplate {
+    const storage = at(t, "spec", "resources", "requests", "storage");
+    const className = optString(at(t, "spec", "storageClassName"));
+    return {
+        name: optString(at(t, "metadata", "name")) ?? "",
+        ...(typeof storage === "string" || typeof storage === "number" ? { storage: String(storage) } : {}),
+        ...(className === undefined ? {} : { storageClassName: className }),
+        accessModes: stringList(at(t, "spec", "accessModes")),
+    };
 }
 
 /**
@@ -87,25 +188,31 @@ function images(podSpec: unknown): string[] {
  * undefined when it is not one. `defaultNamespace` fills a missing `metadata.namespace`.
  */
 export function deployedFromManifest(obj: unknown, defaultNamespace = "default"): DeployedStatefulSet | undefined {
-    if (obj === null || typeof obj !== "object") {
+    const name = at(obj, "metadata", "name");
+    if (at(obj, "kind") !== "StatefulSet" || at(obj, "apiVersion") !== "apps/v1" || typeof name !== "string") {
         return undefined;
     }
-    const o = obj as { apiVersion?: unknown; kind?: unknown; metadata?: unknown; spec?: unknown };
-    if (o.kind !== "StatefulSet" || o.apiVersion !== "apps/v1") {
-        return undefined;
-    }
-    const metadata = (o.metadata ?? {}) as { name?: unknown; namespace?: unknown; labels?: unknown; annotations?: unknown };
-    if (typeof metadata.name !== "string") {
-        return undefined;
-    }
-    const spec = (o.spec ?? {}) as { replicas?: unknown; template?: { spec?: unknown } };
+    const spec = at(obj, "spec");
+    const replicas = at(spec, "replicas");
+    const pods = containers(at(spec, "template", "spec"));
+    const serviceName = optString(at(spec, "serviceName"));
+    const podManagementPolicy = optString(at(spec, "podManagementPolicy"));
     return {
-        namespace: typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : defaultNamespace,
-        name: metadata.name,
-        replicas: typeof spec.replicas === "number" ? spec.replicas : 1,
-        labels: stringMap(metadata.labels),
-        annotations: stringMap(metadata.annotations),
-        images: images(spec.template?.spec),
+        namespace: optString(at(obj, "metadata", "namespace")) ?? defaultNamespace,
+        name,
+        replicas: typeof replicas === "number" ? replicas : 1,
+        labels: stringMap(at(obj, "metadata", "labels")),
+        annotations: stringMap(at(obj, "metadata", "annotations")),
+        images: pods.flatMap((c) => (c.image === undefined ? [] : [c.image])),
+        selector: stringMap(at(spec, "selector", "matchLabels")),
+        ...(serviceName === undefined ? {} : { serviceName }),
+        ...(podManagementPolicy === undefined ? {} : { podManagementPolicy }),
+        volumeClaimTemplates: objects(at(spec, "volumeClaimTemplates")).map(claimTemplate),
+        template: {
+            labels: stringMap(at(spec, "template", "metadata", "labels")),
+            annotations: stringMap(at(spec, "template", "metadata", "annotations")),
+            containers: pods,
+        },
     };
 }
 

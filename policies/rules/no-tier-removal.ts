@@ -12,22 +12,14 @@ import { defaultGuardDeps, reportGuarded, reportUnknown, reportUnreadable, subje
 import { knownString } from "../known";
 import { AppName, LabelKeys, ResourceTypes, StackAnnotation, StatefulTiers } from "../labels";
 import { overrideHowTo, whyTierRemoval } from "../messages";
+import { configuredStack, stackFromAnnotations, stackSchemaProperties, type StackConfig, type StackIdentity } from "../stack-identity";
 import { objectRef, tierOfLabels } from "../statefulset";
 
 /** Policy name. */
 export const noTierRemovalName = "elasticell-no-tier-removal";
 
 /** Config of this rule. */
-export interface NoTierRemovalConfig extends GuardConfig {
-    /** `<project>/<stack>` of the running stack, when the engine and environment do not tell. */
-    readonly stack?: string;
-}
-
-/** The running stack as `<project>/<stack>`, and where that came from. */
-interface Identity {
-    readonly value: string;
-    readonly source: string;
-}
+export interface NoTierRemovalConfig extends GuardConfig, StackConfig {}
 
 interface Plan {
     /** `ns/name` of every StatefulSet in the plan, whatever its target. */
@@ -85,21 +77,8 @@ function readPlan(resources: readonly PolicyResource[], deps: GuardDeps): Plan {
     return plan;
 }
 
-function identityOf(config: NoTierRemovalConfig, deps: GuardDeps, plan: Plan): Identity | undefined {
-    if (typeof config.stack === "string" && config.stack.includes("/")) {
-        return { value: config.stack, source: "policy config `stack`" };
-    }
-    const ctx = deps.context();
-    if (ctx.project !== undefined && ctx.stack !== undefined) {
-        return { value: `${ctx.project}/${ctx.stack}`, source: ctx.source ?? "the engine" };
-    }
-    if (plan.owners.size === 1) {
-        const [only] = [...plan.owners];
-        if (only !== undefined) {
-            return { value: only, source: `the ${StackAnnotation} annotation of the planned StatefulSets` };
-        }
-    }
-    return undefined;
+function identityOf(config: NoTierRemovalConfig, deps: GuardDeps, plan: Plan): StackIdentity | undefined {
+    return configuredStack(config, deps.context()) ?? stackFromAnnotations(plan.owners, "the planned StatefulSets");
 }
 
 function projectOf(args: StackValidationArgs, deps: GuardDeps): string | undefined {
@@ -114,14 +93,7 @@ export function makeNoTierRemoval(deps: GuardDeps = defaultGuardDeps()): StackVa
         description,
         enforcementLevel: "mandatory",
         configSchema: {
-            properties: {
-                ...guardSchemaProperties,
-                stack: {
-                    type: "string",
-                    pattern: "^[^/]+/[^/]+$",
-                    description: "<project>/<stack> of the running stack, when the engine and environment do not tell the pack.",
-                },
-            },
+            properties: { ...guardSchemaProperties, ...stackSchemaProperties },
         },
         validateStack: async (args, reportViolation) => {
             const config = args.getConfig<NoTierRemovalConfig>();
@@ -154,7 +126,7 @@ function judge(
     sts: DeployedStatefulSet,
     target: string,
     plan: Plan,
-    identity: Identity | undefined,
+    identity: StackIdentity | undefined,
     project: string | undefined,
 ): void {
     const id = tierOfLabels(sts.labels);

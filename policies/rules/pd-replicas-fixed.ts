@@ -4,7 +4,8 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { GuardConfig } from "../config";
-import { defaultGuardDeps, makeReplicaGuard, transitionText, type GuardDeps } from "../guard";
+import { defaultGuardDeps, type GuardDeps } from "../guard";
+import { makeReplicaGuard, transitionText } from "../replica-guard";
 import { whyPdFixed } from "../messages";
 
 /** Policy name. */

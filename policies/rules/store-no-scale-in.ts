@@ -4,7 +4,8 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { DefaultStoreMinReplicas, storeMinReplicas, type GuardConfig } from "../config";
-import { defaultGuardDeps, makeReplicaGuard, requestedText, transitionText, type GuardDeps } from "../guard";
+import { defaultGuardDeps, type GuardDeps } from "../guard";
+import { makeReplicaGuard, requestedText, transitionText } from "../replica-guard";
 import { removedPods, whyStoreFloor, whyStoreNoScaleIn } from "../messages";
 
 /** Policy name. */

@@ -11,79 +11,14 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { KubernetesBaseline } from "../../policies/baseline/kubernetes";
 import { DefaultBaselineResolver } from "../../policies/baseline/resolve";
-import { BaselineUnreadableError } from "../../policies/baseline/types";
 import { makePdReplicasFixed } from "../../policies/rules/pd-replicas-fixed";
 import { StatefulSet } from "../../policies/statefulset";
 import { k8sProvider, validateResource } from "../helpers/policy";
+import { FakeApi, json, kubeconfig, status, unreadable } from "./fake-api";
 import { memoryDeps, statefulSet } from "./fixtures";
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-/** A fake API server; `routes` maps "METHOD path" to a handler, anything else is a 404 Status. */
-class FakeApi {
-    readonly requests: { url: string; authorization: string | undefined }[] = [];
-    routes = new Map<string, Handler>();
-    private server = http.createServer((req, res) => {
-        this.requests.push({ url: req.url ?? "", authorization: req.headers.authorization });
-        const route = this.routes.get(`${req.method} ${req.url}`);
-        if (route !== undefined) {
-            route(req, res);
-            return;
-        }
-        json(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", message: `${req.url} not found`, reason: "NotFound", code: 404 });
-    });
-
-    async start(): Promise<string> {
-        await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-        return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    }
-
-    stop(): Promise<void> {
-        this.server.closeAllConnections();
-        return new Promise((resolve) => this.server.close(() => resolve()));
-    }
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, { "Content-Type": "application/json" });
-    res.end(JSON.stringify(body));
-}
-
-function status(code: number, message: string): Handler {
-    return (_req, res) => json(res, code, { kind: "Status", apiVersion: "v1", status: "Failure", message, code });
-}
 
 const stsPath = "/apis/apps/v1/namespaces/prod/statefulsets/demo-pd";
 const liveSts = { apiVersion: "apps/v1", kind: "StatefulSet", ...statefulSet("pd", 3) };
-
-function kubeconfig(servers: Record<string, string>, current: string, token = "t0ken"): string {
-    const names = Object.keys(servers);
-    return [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        ...names.flatMap((n) => [`- name: ${n}`, "  cluster:", `    server: ${servers[n]}`]),
-        "users:",
-        "- name: tester",
-        "  user:",
-        `    token: ${token}`,
-        "contexts:",
-        ...names.flatMap((n) => [`- name: ${n}`, "  context:", `    cluster: ${n}`, "    user: tester"]),
-        `current-context: ${current}`,
-        "",
-    ].join("\n");
-}
-
-async function unreadable(p: Promise<unknown>, pattern: RegExp): Promise<BaselineUnreadableError> {
-    try {
-        await p;
-    } catch (err) {
-        assert.ok(err instanceof BaselineUnreadableError, String(err));
-        assert.match(err.reason, pattern);
-        return err;
-    }
-    assert.fail("expected BaselineUnreadableError");
-}
 
 describe("Kubernetes API baseline", () => {
     const api = new FakeApi();
@@ -258,6 +193,41 @@ describe("Kubernetes API baseline", () => {
         const fallback = await baseline().listStatefulSets({ "app.kubernetes.io/name": "elasticell" }, ["prod", "staging"]);
         assert.deepEqual(fallback.map((s) => s.name), ["demo-store"]);
         await unreadable(baseline().listStatefulSets({ "app.kubernetes.io/name": "elasticell" }, []), /403 Forbidden.*across all namespaces/);
+    });
+
+    const podsPath = "/api/v1/namespaces/prod/pods?labelSelector=" + encodeURIComponent("app.kubernetes.io/component=store,app.kubernetes.io/instance=demo,app.kubernetes.io/name=elasticell");
+    const storeSelector = { "app.kubernetes.io/name": "elasticell", "app.kubernetes.io/instance": "demo", "app.kubernetes.io/component": "store" };
+    const podItem = (name: string, status: object, metadata: object = {}) => ({ metadata: { name, namespace: "prod", labels: storeSelector, ...metadata }, status });
+
+    it("lists the pods of one namespace by label, reading readiness, phase, reason and deletion", async () => {
+        api.routes = new Map([[`GET ${podsPath}`, (_req, res) => json(res, 200, { kind: "PodList", items: [
+            podItem("demo-store-0", { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }),
+            podItem("demo-store-1", { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable" }] }),
+            podItem("demo-store-2", { phase: "Running", conditions: [{ type: "Ready", status: "False" }], containerStatuses: [{ state: { waiting: { reason: "CrashLoopBackOff" } } }] }),
+            podItem("demo-store-3", { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }, { deletionTimestamp: "2025-03-10T11:59:00Z" }),
+        ] })]]);
+        const b = baseline();
+        const before = api.requests.length;
+        const pods = await b.listPods("prod", storeSelector);
+        assert.deepEqual(pods?.map((p) => [p.namespace, p.name, p.phase, p.ready, p.deleting, p.reason ?? ""]), [
+            ["prod", "demo-store-0", "Running", true, false, ""],
+            ["prod", "demo-store-1", "Pending", false, false, ""],
+            ["prod", "demo-store-2", "Running", false, false, "CrashLoopBackOff"],
+            ["prod", "demo-store-3", "Running", true, true, ""],
+        ]);
+        assert.equal(pods?.[0]?.labels["app.kubernetes.io/component"], "store");
+        await b.listPods("prod", { ...storeSelector });
+        assert.deepEqual(api.requests.slice(before).map((r) => r.url), [podsPath], "one namespaced request, cached");
+    });
+
+    it("is unreadable when pods may not be listed (403), naming the permission", async () => {
+        api.routes = new Map([[`GET ${podsPath}`, status(403, 'pods is forbidden: User "ci" cannot list resource "pods" in the namespace "prod"')]]);
+        await unreadable(baseline().listPods("prod", storeSelector), /may not read pods in namespace prod \(403 Forbidden: pods is forbidden.*\); grant get and list on pods in namespace prod/);
+    });
+
+    it("answers no pods for a 404", async () => {
+        api.routes = new Map();
+        assert.deepEqual(await baseline().listPods("prod", storeSelector), []);
     });
 
     it("drives the PD rule end to end: provider kubeconfig -> live 3 replicas -> plan 5 is blocked", async () => {

@@ -73,6 +73,15 @@ describe("render-directory baseline", () => {
         assert.equal(await b.getStatefulSet("prod", "demo-proxy"), undefined);
         const listed = await b.listStatefulSets({ "app.kubernetes.io/component": "store" });
         assert.deepEqual(listed.map((s) => s.name), ["demo-store"]);
+        const store = listed[0];
+        assert.deepEqual(store?.volumeClaimTemplates, [{ name: "store", storage: "1Gi", accessModes: ["ReadWriteOnce"] }]);
+        assert.equal(store?.serviceName, "demo-store-peer");
+        assert.equal(store?.podManagementPolicy, "Parallel");
+        assert.equal(store?.template.annotations["elasticell.io/config-hash"], "store-hash-1");
+        assert.deepEqual(store?.template.containers.map((c) => [c.name, c.init, c.image, c.command.length, c.env.length]), [
+            ["store", false, "deepfabric/cell:v1.2.0", 2, 2],
+        ]);
+        assert.equal(await b.listPods(), undefined, "a render directory has no pods: rules skip their health checks");
     });
 
     it("answers undefined when nothing was rendered yet (missing directory)", async () => {

@@ -3,7 +3,7 @@
  * deployed objects, and rule dependencies wired to an in-memory baseline.
  */
 import type { Target, BaselineResolver } from "../../policies/baseline/resolve";
-import type { Baseline, DeployedStatefulSet } from "../../policies/baseline/types";
+import { deployedFromManifest, type Baseline, type DeployedPod, type DeployedStatefulSet } from "../../policies/baseline/types";
 import { MemoryBaseline } from "../../policies/baseline/memory";
 import type { RunContext } from "../../policies/engine-context";
 import type { GuardDeps } from "../../policies/guard";
@@ -50,12 +50,18 @@ export function statefulSet(tier: TierKind, replicas = defaultReplicas[tier], cl
             replicas,
             selector: { matchLabels: selector },
             serviceName: `${cluster}-${tier}-peer`,
+            podManagementPolicy: "Parallel",
             template: {
-                metadata: { labels },
+                metadata: { labels, annotations: { "elasticell.io/config-hash": `${tier}-hash-1` } },
                 spec: {
                     containers: [{
                         name: tier,
                         image: images[tier],
+                        command: ["/bin/sh", `/etc/elasticell/${tier}_start_script.sh`],
+                        env: [
+                            { name: "NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                            { name: "CLUSTER_NAME", value: cluster },
+                        ],
                         resources: { requests: { cpu: "500m", memory: "1Gi" } },
                     }],
                 },
@@ -84,16 +90,60 @@ export function pdb(tier: TierKind, cluster = Cluster, namespace = Namespace): R
     };
 }
 
-/** The deployed object of one tier. */
+/** A StatefulSet manifest read as the baseline reads it. */
+function read(manifest: Record<string, any>): DeployedStatefulSet {
+    const sts = deployedFromManifest(manifest);
+    if (sts === undefined) {
+        throw new Error("the fixture is not a StatefulSet");
+    }
+    return sts;
+}
+
+/** The deployed object of one tier: the valid fixture as rendered (no API defaults), owned by `owner`. */
 export function deployed(tier: TierKind, replicas: number, cluster = Cluster, namespace = Namespace, owner = StackId): DeployedStatefulSet {
-    const props = statefulSet(tier, replicas, cluster, namespace);
+    return { ...read(statefulSet(tier, replicas, cluster, namespace)), annotations: { "elasticell.io/pulumi-stack": owner } };
+}
+
+/**
+ * StatefulSet inputs as the API server returns them: with the defaults it fills in (the default
+ * storage class, `volumeMode`, `fieldRef.apiVersion`, `terminationMessagePath`, ...).
+ */
+export function withApiDefaults(manifest: Record<string, any>, storageClass = "standard"): Record<string, any> {
+    return edited(manifest, (m) => {
+        for (const t of m["spec"].volumeClaimTemplates ?? []) {
+            t.spec.storageClassName ??= storageClass;
+            t.spec.volumeMode = "Filesystem";
+            t.status = { phase: "Pending" };
+        }
+        for (const c of m["spec"].template.spec.containers) {
+            c.terminationMessagePath = "/dev/termination-log";
+            c.imagePullPolicy ??= "IfNotPresent";
+            for (const e of c.env ?? []) {
+                if (e.valueFrom?.fieldRef !== undefined) {
+                    e.valueFrom.fieldRef.apiVersion = "v1";
+                }
+            }
+        }
+        m["spec"].template.spec.restartPolicy = "Always";
+        m["spec"].updateStrategy = { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
+    });
+}
+
+/** The deployed object read back from the API server (`withApiDefaults`), owned by this stack. */
+export function live(tier: TierKind, replicas: number, edit: (m: Record<string, any>) => void = () => {}): DeployedStatefulSet {
+    return read(edited(withApiDefaults(statefulSet(tier, replicas)), edit));
+}
+
+/** A pod of the fixture cluster: Ready and Running unless `state` says otherwise. */
+export function pod(tier: TierKind, ordinal: number, state: Partial<Omit<DeployedPod, "name" | "namespace" | "labels">> = {}): DeployedPod {
     return {
-        namespace,
-        name: `${cluster}-${tier}`,
-        replicas,
-        labels: props["metadata"].labels,
-        annotations: { "elasticell.io/pulumi-stack": owner },
-        images: [images[tier]],
+        namespace: Namespace,
+        name: `${Cluster}-${tier}-${ordinal}`,
+        labels: statefulSet(tier)["spec"].selector.matchLabels,
+        phase: "Running",
+        ready: true,
+        deleting: false,
+        ...state,
     };
 }
 

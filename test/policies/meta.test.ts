@@ -22,10 +22,17 @@ describe("policy pack metadata", () => {
         }
     });
 
-    it("makes exactly the three guards mandatory", () => {
+    it("makes exactly the six guards mandatory", () => {
         assert.deepEqual(
             allPolicies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name).sort(),
-            ["elasticell-no-tier-removal", "elasticell-pd-replicas-fixed", "elasticell-store-no-scale-in"],
+            [
+                "elasticell-no-stateful-replace",
+                "elasticell-no-tier-removal",
+                "elasticell-pd-replicas-fixed",
+                "elasticell-roll-healthy-tier",
+                "elasticell-store-no-scale-in",
+                "elasticell-tier-owner",
+            ],
         );
     });
 

@@ -114,7 +114,8 @@ describe("the pack process over gRPC", { timeout: 120_000 }, () => {
         const policies = info.getPoliciesList().map((p: any) => `${p.getName()}=${Levels[p.getEnforcementlevel()]}`);
         assert.ok(policies.includes("elasticell-pd-replicas-fixed=MANDATORY"), policies.join(" "));
         assert.ok(policies.includes("elasticell-pdb-per-tier=ADVISORY"), policies.join(" "));
-        assert.equal(policies.length, 8);
+        assert.ok(policies.includes("elasticell-roll-healthy-tier=MANDATORY"), policies.join(" "));
+        assert.equal(policies.length, 11);
     });
 
     async function analyze(tier: "pd" | "store", replicas: number) {

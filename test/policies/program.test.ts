@@ -7,9 +7,12 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { parseStackConfig } from "../../components/config";
 import { allPolicies } from "../../policies/rules";
+import { makeNoStatefulReplace, noStatefulReplaceName } from "../../policies/rules/no-stateful-replace";
 import { makeNoTierRemoval, noTierRemovalName } from "../../policies/rules/no-tier-removal";
 import { makePdReplicasFixed, pdReplicasFixedName } from "../../policies/rules/pd-replicas-fixed";
+import { makeRollHealthyTier, rollHealthyTierName } from "../../policies/rules/roll-healthy-tier";
 import { makeStoreNoScaleIn, storeNoScaleInName } from "../../policies/rules/store-no-scale-in";
+import { makeTierOwner, tierOwnerName } from "../../policies/rules/tier-owner";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "../../policies/sdk";
 import { installMocks, resolve, settled, type Recorded } from "../helpers/mocks";
 import { validateResource, validateStack, type Violation } from "../helpers/policy";
@@ -40,7 +43,12 @@ function pack() {
         [pdReplicasFixedName]: () => makePdReplicasFixed(deps),
         [storeNoScaleInName]: () => makeStoreNoScaleIn(deps),
         [noTierRemovalName]: () => makeNoTierRemoval(deps),
+        [noStatefulReplaceName]: () => makeNoStatefulReplace(deps),
+        [tierOwnerName]: () => makeTierOwner(deps),
+        [rollHealthyTierName]: () => makeRollHealthyTier(deps),
     };
+    const unmapped = allPolicies.filter((p) => p.enforcementLevel === "mandatory" && guards[p.name] === undefined).map((p) => p.name);
+    assert.deepEqual(unmapped, [], "every guard reads the in-memory baseline here, never the ambient kubeconfig");
     return allPolicies.map((p) => guards[p.name]?.() ?? p);
 }
 
