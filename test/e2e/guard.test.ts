@@ -96,7 +96,7 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
         await g.ok(["config", "rm", "--path", "pd.storage.className", "--stack", g.stack]);
     });
 
-    it("`pulumi up --replace <Store StatefulSet>` is refused (protect); with --ignore-protect the admission policy refuses the delete", async () => {
+    it("`pulumi up --replace <Store StatefulSet>` is refused (protect); with --ignore-protect it still cannot take the tier down", async () => {
         const urn = await g.urnOf(StatefulSetType, "gamma-store");
         const before = await snapshot();
         const replace = await g.run(["up", "--yes", "--skip-preview", "--replace", urn, "--stack", g.stack]);
@@ -104,16 +104,23 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
         assert.match(replace.output, /protect/);
         const forced = await g.run(["up", "--yes", "--skip-preview", "--replace", urn, "--ignore-protect", "--stack", g.stack]);
         assert.notEqual(forced.code, 0, forced.output);
-        assert.match(forced.output, /Deleting StatefulSet e2e-guard\/gamma-store would stop every pod of the tier at once/);
+        // The provider replaces create-before-delete: its server-side apply of the "new" object conflicts
+        // with the live one's field manager; were it to pass, the admission policy refuses the delete.
+        assert.match(forced.output, /field conflict|Deleting StatefulSet e2e-guard\/gamma-store would stop every pod of the tier at once/);
         assert.deepEqual(await snapshot(), before);
     });
 
     it("a replaced Kubernetes provider (the kubeconfig names another API server) cannot replace the tiers", async () => {
         const other = join(g.dir, "kubeconfig-other-server");
         writeFileSync(other, readFileSync(c.kubeconfig, "utf8").replace("https://127.0.0.1:", "https://localhost:"));
+        // At preview, before anything is written. (`--skip-preview` is refused too, but records the new
+        // provider in the state first: see the closing note of the issue and policies/README.md.)
         await refusedEverywhere("kubernetes:kubeconfig", other, c.kubeconfig, [
-            { args: ["up", "--yes", "--skip-preview"], messages: [/protect/] },
+            { args: ["up", "--yes"], messages: [/unable to replace resource .*gamma-(pd|store)/] },
+            { args: ["preview", ...policy], messages: [/unable to replace resource .*gamma-(pd|store)/] },
         ]);
+        const clean = await g.preview(policy);
+        assert.equal(clean.code, 0, `the stack is unchanged once the kubeconfig is back:\n${clean.output}`);
     });
 
     it("kubectl delete (also --cascade=orphan) and kubectl replace --force of PD or Store are refused in the cluster", async () => {
