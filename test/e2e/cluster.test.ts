@@ -22,8 +22,8 @@ describe("engine, local cluster", () => {
 
     before(async () => {
         c = testCluster();
-        // minReadySeconds 1 (default 10) keeps the rolling-upgrade test short; it still rolls one pod at a time.
-        const quick = { minReadySeconds: 1 };
+        // minReadySeconds 0 (default 10) keeps the rolling-upgrade test short and its Ready-time ordering exact.
+        const quick = { minReadySeconds: 0 };
         a = new EngineProject("a", { name: "alpha", namespace: ns, pd: quick, store: quick }, { kubeconfig: c.kubeconfig });
         await a.init();
     });

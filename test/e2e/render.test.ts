@@ -42,6 +42,8 @@ describe("engine, render target: deploy, update in place, destroy", () => {
             "StatefulSet/demo-pd",
             "StatefulSet/demo-proxy",
             "StatefulSet/demo-store",
+            "ValidatingAdmissionPolicy/elasticell-guard.e2e-ns.demo",
+            "ValidatingAdmissionPolicyBinding/elasticell-guard.e2e-ns.demo",
         ]);
 
         const pdScript: string = project.rendered("ConfigMap", "demo-pd").data["pd_start_script.sh"];
