@@ -9,6 +9,13 @@ import { execCommand, scriptHeader, waitForOwnDns } from "./tier/script";
 
 export const PdPorts = { client: 2379, peer: 2380, rpc: 20800 } as const;
 
+/**
+ * The env var holding PD's `--initial-cluster`. It lives on the StatefulSet (not only in the
+ * script's ConfigMap) so the member list a live tier was created with is read back atomically with
+ * it: the policy pack judges PD's size by it, and the admission policy keeps it fixed.
+ */
+export const PdMembersEnv = "PD_INITIAL_CLUSTER";
+
 /** `--initial-cluster`: `<cluster>-pd-0=http://<cluster>-pd-0.<cluster>-pd-peer.<ns>.svc:2380,...` */
 export function pdInitialCluster(ctx: ClusterContext): string {
     return Array.from({ length: ctx.pdReplicas }, (_, i) => {
@@ -30,9 +37,10 @@ export function pdClientUrl(ctx: Pick<ClusterContext, "cluster" | "namespace">):
 export const pdProfile: TierProfile = {
     kind: "pd",
     ports: [
-        { name: "client", port: PdPorts.client },
-        { name: "peer", port: PdPorts.peer },
-        { name: "rpc", port: PdPorts.rpc },
+        // etcd client and the HTTP API: PD itself, and the callers the config names (operators, the API server's service proxy).
+        { name: "client", port: PdPorts.client, from: { tiers: ["pd"], clients: true } },
+        { name: "peer", port: PdPorts.peer, from: { tiers: ["pd"] } },
+        { name: "rpc", port: PdPorts.rpc, from: { tiers: ["store", "proxy"] } },
     ],
     peerPorts: [
         { name: "peer", port: PdPorts.peer },
@@ -44,7 +52,8 @@ export const pdProfile: TierProfile = {
     },
     storage: { template: "pd", mountPath: "/var/lib/pd" },
     readinessPort: "client",
-    startScript: (ctx) =>
+    env: (ctx) => [{ name: PdMembersEnv, value: pdInitialCluster(ctx) }],
+    startScript: () =>
         [
             scriptHeader("pd"),
             waitForOwnDns(60),
@@ -56,7 +65,7 @@ export const pdProfile: TierProfile = {
                 `--urls-advertise-client="http://\${domain}:${PdPorts.client}"`,
                 `--urls-peer=http://0.0.0.0:${PdPorts.peer}`,
                 `--urls-advertise-peer="http://\${domain}:${PdPorts.peer}"`,
-                `--initial-cluster=${pdInitialCluster(ctx)}`,
+                `--initial-cluster="\${${PdMembersEnv}}"`,
             ]),
             "",
         ].join("\n"),

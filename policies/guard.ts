@@ -6,14 +6,15 @@ import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { findProjectDir } from "./baseline/project-dir";
 import { DefaultBaselineResolver, targetOf, type BaselineResolver } from "./baseline/resolve";
 import { BaselineUnreadableError, type Baseline, type DeployedStatefulSet } from "./baseline/types";
-import { guardSchemaProperties, unreadableMode, type GuardConfig } from "./config";
+import { guardSchemaProperties, type GuardConfig } from "./config";
 import { runContext, type RunContext } from "./engine-context";
 import type { Known } from "./known";
 import type { TierKind } from "./labels";
 import { overrideHowTo, unreadableHowTo } from "./messages";
-import { evaluateOverride } from "./override";
+import { evaluateOverride, overrideExample, type OverrideScope, type Transition } from "./override";
 import { report, type Reporter } from "./report";
 import { validateResourceOfType, type PolicyConfigSchema } from "./sdk";
+import { unreadableAllowance, unreadableAllowExample } from "./unreadable";
 import {
     objectRef,
     plannedName,
@@ -51,10 +52,23 @@ export interface GuardRun {
     readonly deps: GuardDeps;
 }
 
-/** Reports a mandatory violation, or an advisory one while a valid break-glass override is active. */
-export function reportGuarded(run: GuardRun, message: string, urn?: string): void {
-    const o = evaluateOverride(run.config.override, run.rule, run.deps.now());
-    if (o.kind === "active") {
+/** Where a violation applies, for break-glass and the engine. */
+export interface ViolationOptions {
+    /** The cluster, tier and transition it is about; without it no override applies. */
+    readonly scope?: OverrideScope;
+    /** Why no override may allow it, when none may (the store floor, more than one store at a time). */
+    readonly notOverridable?: string;
+    /** The resource it is about, for stack policies. */
+    readonly urn?: string;
+}
+
+/** Reports a mandatory violation, or an advisory one while a valid break-glass override for it is active. */
+export function reportGuarded(run: GuardRun, message: string, options: ViolationOptions = {}): void {
+    const { scope, notOverridable, urn } = options;
+    const o = evaluateOverride(run.config.override, run.rule, scope, run.deps.now());
+    if (o.kind !== "none" && notOverridable !== undefined) {
+        report(run.reporter, "mandatory", `${message}\nBreak-glass override does not apply: ${notOverridable}.`, urn);
+    } else if (o.kind === "active") {
         report(
             run.reporter,
             "advisory",
@@ -69,12 +83,12 @@ export function reportGuarded(run: GuardRun, message: string, urn?: string): voi
 }
 
 /** A value the rule needs is unknown: advisory during preview, mandatory during the update. */
-export function reportUnknown(run: GuardRun, subject: string, what: string, urn?: string): void {
+export function reportUnknown(run: GuardRun, subject: string, what: string, options: ViolationOptions = {}): void {
     if (run.deps.context().dryRun === false) {
         reportGuarded(
             run,
             `${subject}: ${what} is still unknown during the update, so ${run.rule} cannot check it; refusing.`,
-            urn,
+            options,
         );
         return;
     }
@@ -83,25 +97,32 @@ export function reportUnknown(run: GuardRun, subject: string, what: string, urn?
         "advisory",
         `${subject}: cannot check at preview: ${what} is computed from another resource's output. ` +
             "It will be checked at `pulumi up`.",
-        urn,
+        options.urn,
     );
 }
 
-/** The baseline cannot be read: fail closed unless `baselineUnreadable: allow` (or an override). */
-export function reportUnreadable(run: GuardRun, subject: string, err: BaselineUnreadableError, urn?: string): void {
+/** The baseline cannot be read: fail closed unless a valid `baselineUnreadable` allowance (or an override). */
+export function reportUnreadable(run: GuardRun, subject: string, err: BaselineUnreadableError, options: ViolationOptions = {}): void {
+    const { urn } = options;
     if (err.unknownAtPreview) {
-        reportUnknown(run, subject, err.reason, urn);
+        reportUnknown(run, subject, err.reason, options);
         return;
     }
     const message =
         `${subject}: cannot read the deployed state from ${err.target}: ${err.reason}. ` +
         `Without it ${run.rule} cannot compare the plan with what is deployed (or tell it from a first deployment), so it fails closed.\n` +
-        unreadableHowTo(run.rule);
-    if (unreadableMode(run.config) === "allow") {
-        report(run.reporter, "advisory", `${message}\nAllowed: baselineUnreadable is "allow".`, urn);
+        unreadableHowTo(unreadableAllowExample(run.rule, run.deps.now()));
+    const allowance = unreadableAllowance(run.config.baselineUnreadable, run.rule, run.deps.now());
+    if (allowance.kind === "allowed") {
+        report(
+            run.reporter,
+            "advisory",
+            `${message}\nAllowed by baselineUnreadable until ${allowance.expires}; reason: "${allowance.reason}".`,
+            urn,
+        );
         return;
     }
-    reportGuarded(run, message, urn);
+    reportGuarded(run, allowance.kind === "refused" ? `${message}\nbaselineUnreadable allowance ignored: ${allowance.why}.` : message, options);
 }
 
 /** `elasticell cluster "x", tier y, StatefulSet ns/name`. */
@@ -136,10 +157,20 @@ export interface StatefulSetGuardSpec<C extends GuardConfig, P> {
     /** Reads what the rule needs from the plan; unknown at preview, with what and why (reported advisory). */
     readPlan(props: StatefulSetInputs, config: C, deps: GuardDeps): Known<P>;
     /**
-     * One message per problem (each already says why and what to do); empty when allowed. May read
-     * more of the baseline: a `BaselineUnreadableError` is reported like an unreadable StatefulSet.
+     * One problem per violation (each message already says why and what to do); empty when allowed.
+     * May read more of the baseline: a `BaselineUnreadableError` is reported like an unreadable
+     * StatefulSet.
      */
-    judge(c: StatefulSetCase<C, P>): readonly string[] | Promise<readonly string[]>;
+    judge(c: StatefulSetCase<C, P>): readonly (string | Problem)[] | Promise<readonly (string | Problem)[]>;
+}
+
+/** A violation found by a judgement; a plain string is a message without a transition. */
+export interface Problem {
+    readonly message: string;
+    /** The replica transition it is about: a break-glass override must name exactly this one. */
+    readonly transition?: Transition;
+    /** Why no break-glass override may allow it, when none may. */
+    readonly notOverridable?: string;
 }
 
 /** `k`, with its unknown detail prefixed by the field it is about: `spec.replicas (...)`. */
@@ -180,6 +211,7 @@ export function makeStatefulSetGuard<C extends GuardConfig, P>(
             const ref = objectRef(namespace.known ? namespace.value : "<unknown>", name.known ? name.value ?? args.name : "<unknown>");
             const subject = subjectOf(id.cluster, id.tier, ref);
             const planned = spec.readPlan(props, config, deps);
+            const tierScope: OverrideScope = { cluster: id.cluster, tier: id.tier };
             if (!planned.known || !name.known || !namespace.known || !target.known) {
                 const fields = [
                     planned,
@@ -187,7 +219,7 @@ export function makeStatefulSetGuard<C extends GuardConfig, P>(
                     labelled("metadata.namespace", namespace),
                     labelled("the provider", target),
                 ];
-                reportUnknown(run, subject, fields.flatMap((k) => (k.known ? [] : [k.detail])).join("; "));
+                reportUnknown(run, subject, fields.flatMap((k) => (k.known ? [] : [k.detail])).join("; "), { scope: tierScope });
                 return;
             }
             if (name.value === undefined) {
@@ -201,7 +233,7 @@ export function makeStatefulSetGuard<C extends GuardConfig, P>(
                 );
                 return;
             }
-            let problems: readonly string[];
+            let problems: readonly (string | Problem)[];
             try {
                 const baseline = deps.resolver.baselineFor(target.value);
                 const deployed = await baseline.getStatefulSet(namespace.value, name.value);
@@ -218,13 +250,19 @@ export function makeStatefulSetGuard<C extends GuardConfig, P>(
                 });
             } catch (err) {
                 if (err instanceof BaselineUnreadableError) {
-                    reportUnreadable(run, subject, err);
+                    reportUnreadable(run, subject, err, { scope: tierScope });
                     return;
                 }
                 throw err;
             }
             for (const p of problems) {
-                reportGuarded(run, `${p}\n${overrideHowTo(spec.name)}`);
+                const problem = typeof p === "string" ? { message: p } : p;
+                const scope: OverrideScope = { cluster: id.cluster, tier: id.tier, ...(problem.transition === undefined ? {} : { transition: problem.transition }) };
+                const howTo = problem.notOverridable === undefined ? `\n${overrideHowTo(spec.name, overrideExample(spec.name, scope, deps.now()))}` : "";
+                reportGuarded(run, `${problem.message}${howTo}`, {
+                    scope,
+                    ...(problem.notOverridable === undefined ? {} : { notOverridable: problem.notOverridable }),
+                });
             }
         }),
     };

@@ -17,6 +17,9 @@ export const LabelKeys = {
 /** Annotation naming the Pulumi stack that owns a StatefulSet (`<project>/<stack>`). */
 export const StackAnnotation = "elasticell.io/pulumi-stack";
 
+/** The PD container's env var holding its `--initial-cluster` (`components/pd.ts`). */
+export const PdMembersEnv = "PD_INITIAL_CLUSTER";
+
 /** Value of `app.kubernetes.io/name` on every object. */
 export const AppName = "elasticell";
 

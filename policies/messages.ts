@@ -43,22 +43,22 @@ export const whyAdoption =
     "the plan would take over a running tier: it could resize it, roll its pods or replace its StatefulSet, and two " +
     "owners would then overwrite each other on every update.";
 
-/** How to bypass a rule with a break-glass override. */
-export function overrideHowTo(rule: string): string {
+/** How to bypass a rule for one change with a break-glass override; `example` is the matching JSON. */
+export function overrideHowTo(rule: string, example: string): string {
     return (
-        `Break-glass override, for a deliberate exception (recovery, or after the steps above): put {"${rule}": {"override": {"reason": "<why, ticket>", ` +
-        `"expires": "<YYYY-MM-DD, at most ${MaxOverrideDays} days ahead>"}}} in a JSON file and run ` +
-        "`pulumi up --policy-pack policies --policy-pack-config <file>`; the violation is then reported as advisory."
+        `Break-glass override, for a deliberate exception (recovery, or after the steps above): put ${example} in a JSON file ` +
+        `(a real reason; expires at most ${MaxOverrideDays} days ahead) and run ` +
+        `\`pulumi up --policy-pack policies --policy-pack-config <file>\`; this one violation of ${rule} is then reported as advisory.`
     );
 }
 
-/** How to proceed when the deployed state cannot be read. */
-export function unreadableHowTo(rule: string): string {
+/** How to proceed when the deployed state cannot be read; `allowExample` is the allowance JSON. */
+export function unreadableHowTo(allowExample: string): string {
     return (
         "Make it readable (check the kubeconfig and context the provider uses, e.g. " +
         "`kubectl get statefulsets -A -l app.kubernetes.io/name=elasticell`), then retry. If you accept deploying " +
-        `blind for this run, set {"${rule}": {"baselineUnreadable": "allow"}} in a policy config file ` +
-        "(`--policy-pack-config <file>`); the violation is then reported as advisory."
+        `blind for a while, put ${allowExample} in a policy config file (a real reason; expires at most ` +
+        `${MaxOverrideDays} days ahead) and pass \`--policy-pack-config <file>\`; the violation is then reported as advisory.`
     );
 }
 

@@ -1,17 +1,40 @@
 /**
- * Break-glass overrides: `{"<rule>": {"override": {"reason": "...", "expires": "2025-06-30"}}}` in
- * the policy config turns that rule's violations into advisory ones while the override is valid.
- * A valid override has a non-empty reason and an expiry in the future but at most
- * `MaxOverrideDays` ahead; `rules`, when given, must name the rule. Anything else is ignored, and
- * the (still mandatory) violation says why.
+ * Break-glass overrides, scoped to one change: in the policy config,
+ * `{"<rule>": {"override": {"reason": "...", "expires": "YYYY-MM-DD", "cluster": "demo", "tier": "store", "from": 4, "to": 3}}}`
+ * turns that rule's violation about that cluster, tier and transition into an advisory one while
+ * the override is valid. Valid means: a reason that says something, an expiry in the future but at
+ * most `MaxOverrideDays` ahead, `rules` (when given) naming the rule, and a scope equal to the
+ * violation's: same cluster and tier, and the exact `from -> to` when the violation is a replica
+ * transition (absent otherwise). A rule may also mark a violation as never overridable (the store
+ * floor) or limit it (one store at a time). Anything else is ignored, and the (still mandatory)
+ * violation says why and shows the override that would match.
  */
 import { MaxOverrideDays } from "./config";
+import type { TierKind } from "./labels";
 
-/** The state of a rule's override at a moment. */
+/** A replica transition, deployed -> requested. */
+export interface Transition {
+    readonly from: number;
+    readonly to: number;
+}
+
+/** What one violation is about; an override must name the same. */
+export interface OverrideScope {
+    readonly cluster: string;
+    readonly tier: TierKind;
+    /** Present on replica transitions: the override must name exactly this one. */
+    readonly transition?: Transition;
+}
+
+/** The state of a rule's override at a moment, for one violation. */
 export type OverrideState =
     | { readonly kind: "none" }
     | { readonly kind: "active"; readonly reason: string; readonly expires: string }
     | { readonly kind: "ignored"; readonly why: string };
+
+/** Fewest characters, and letters among them, of a reason. */
+export const MinReasonLength = 10;
+const MinReasonLetters = 5;
 
 const dayMs = 24 * 60 * 60 * 1000;
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -38,44 +61,110 @@ export function parseExpiry(text: string): Date | undefined {
     return undefined;
 }
 
-/** Validates the override of `rule` at `now`. */
-export function evaluateOverride(raw: unknown, rule: string, now: Date): OverrideState {
-    if (raw === undefined || raw === null) {
-        return { kind: "none" };
+/** The last day (UTC, `YYYY-MM-DD`) an override written at `now` may name: tomorrow, for examples. */
+export function exampleExpiry(now: Date): string {
+    return new Date(now.getTime() + dayMs).toISOString().slice(0, 10);
+}
+
+/**
+ * Checks the reason and the expiry shared by every time-boxed exception (break-glass overrides,
+ * `baselineUnreadable` allowances): a reason of at least `MinReasonLength` characters with words in
+ * it, and an expiry after `now` and at most `MaxOverrideDays` ahead.
+ */
+export function checkReasonAndExpiry(
+    o: { readonly reason?: unknown; readonly expires?: unknown },
+    now: Date,
+): { readonly ok: true; readonly reason: string; readonly expires: string } | { readonly ok: false; readonly why: string } {
+    const reason = typeof o.reason === "string" ? o.reason.trim() : "";
+    if (reason === "") {
+        return { ok: false, why: "it has no reason; say why the guard is bypassed (ticket, person, plan)" };
     }
-    if (typeof raw !== "object" || Array.isArray(raw)) {
-        return { kind: "ignored", why: 'override must be an object like {"reason": "...", "expires": "YYYY-MM-DD"}' };
-    }
-    const o = raw as { reason?: unknown; expires?: unknown; rules?: unknown };
-    if (o.rules !== undefined) {
-        if (!Array.isArray(o.rules) || !o.rules.every((r) => typeof r === "string")) {
-            return { kind: "ignored", why: "override.rules must be a list of rule names" };
-        }
-        if (!o.rules.includes(rule)) {
-            return { kind: "ignored", why: `override.rules (${o.rules.join(", ") || "empty"}) does not name ${rule}` };
-        }
-    }
-    if (typeof o.reason !== "string" || o.reason.trim() === "") {
-        return { kind: "ignored", why: "it has no reason; say why the guard is bypassed (ticket, person, plan)" };
+    const letters = (reason.match(/\p{L}/gu) ?? []).length;
+    if (reason.length < MinReasonLength || letters < MinReasonLetters) {
+        return {
+            ok: false,
+            why: `its reason "${reason}" says nothing; write at least ${MinReasonLength} characters: why, who, which ticket`,
+        };
     }
     if (typeof o.expires !== "string" || o.expires.trim() === "") {
-        return { kind: "ignored", why: "it has no expires date (YYYY-MM-DD or ISO time)" };
+        return { ok: false, why: "it has no expires date (YYYY-MM-DD or ISO time)" };
     }
     const expires = o.expires.trim();
     const end = parseExpiry(expires);
     if (end === undefined) {
-        return { kind: "ignored", why: `expires "${expires}" is not a date (YYYY-MM-DD) or an ISO time with a zone` };
+        return { ok: false, why: `expires "${expires}" is not a date (YYYY-MM-DD) or an ISO time with a zone` };
     }
     if (end.getTime() <= now.getTime()) {
-        return { kind: "ignored", why: `it expired (${expires})` };
+        return { ok: false, why: `it expired (${expires})` };
     }
     // A date-only expiry ends at the close of its day: allow MaxOverrideDays whole days ahead.
     const limit = now.getTime() + MaxOverrideDays * dayMs + (dateOnly.test(expires) ? dayMs : 0);
     if (end.getTime() > limit) {
-        return {
-            kind: "ignored",
-            why: `expires ${expires} is more than ${MaxOverrideDays} days ahead; break-glass overrides are short-lived`,
-        };
+        return { ok: false, why: `expires ${expires} is more than ${MaxOverrideDays} days ahead; exceptions are short-lived` };
     }
-    return { kind: "active", reason: o.reason.trim(), expires };
+    return { ok: true, reason, expires };
+}
+
+/** The override JSON that would match `scope`, for messages (reason and expiry to fill in). */
+export function overrideExample(rule: string, scope: OverrideScope | undefined, now: Date): string {
+    const t = scope?.transition;
+    const fields = [
+        `"reason": "<why, who, ticket>"`,
+        `"expires": "${exampleExpiry(now)}"`,
+        `"cluster": "${scope?.cluster ?? "<cluster>"}"`,
+        `"tier": "${scope?.tier ?? "<pd|store>"}"`,
+        ...(t === undefined ? [] : [`"from": ${t.from}`, `"to": ${t.to}`]),
+    ];
+    return `{"${rule}": {"override": {${fields.join(", ")}}}}`;
+}
+
+function scopeMismatch(o: Record<string, unknown>, scope: OverrideScope | undefined): string | undefined {
+    if (scope === undefined) {
+        return "this violation is not about one tier, so no override applies to it";
+    }
+    if (o["cluster"] === undefined || o["tier"] === undefined) {
+        return "it does not name the cluster and tier it is for (the form without them is no longer accepted)";
+    }
+    if (o["cluster"] !== scope.cluster || o["tier"] !== scope.tier) {
+        return `it is for cluster "${String(o["cluster"])}", tier ${String(o["tier"])}, not cluster "${scope.cluster}", tier ${scope.tier}`;
+    }
+    const t = scope.transition;
+    if (t === undefined) {
+        return o["from"] === undefined && o["to"] === undefined ? undefined : "it names a transition (from, to), but this violation is not a replica change";
+    }
+    if (o["from"] !== t.from || o["to"] !== t.to) {
+        const named = o["from"] === undefined && o["to"] === undefined ? "no transition" : `${String(o["from"])} -> ${String(o["to"])}`;
+        return `it names ${named}, but this change is ${t.from} -> ${t.to}`;
+    }
+    return undefined;
+}
+
+/** Validates the override of `rule` for a violation about `scope`, at `now`. */
+export function evaluateOverride(raw: unknown, rule: string, scope: OverrideScope | undefined, now: Date): OverrideState {
+    if (raw === undefined || raw === null) {
+        return { kind: "none" };
+    }
+    const example = overrideExample(rule, scope, now);
+    if (typeof raw !== "object" || Array.isArray(raw)) {
+        return { kind: "ignored", why: `override must be an object like ${example}` };
+    }
+    const o = raw as Record<string, unknown>;
+    const rules = o["rules"];
+    if (rules !== undefined) {
+        if (!Array.isArray(rules) || !rules.every((r) => typeof r === "string")) {
+            return { kind: "ignored", why: "override.rules must be a list of rule names" };
+        }
+        if (!rules.includes(rule)) {
+            return { kind: "ignored", why: `override.rules (${rules.join(", ") || "empty"}) does not name ${rule}` };
+        }
+    }
+    const mismatch = scopeMismatch(o, scope);
+    if (mismatch !== undefined) {
+        return { kind: "ignored", why: scope === undefined ? mismatch : `${mismatch}; the override for this change is ${example}` };
+    }
+    const checked = checkReasonAndExpiry(o, now);
+    if (!checked.ok) {
+        return { kind: "ignored", why: checked.why };
+    }
+    return { kind: "active", reason: checked.reason, expires: checked.expires };
 }

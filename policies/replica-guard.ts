@@ -1,17 +1,29 @@
 /**
  * The replica guards: mandatory rules on the replica count of one tier, built on the shared
- * StatefulSet guard flow (`guard.ts`).
+ * StatefulSet guard flow (`guard.ts`), judged against the tier's deployed size
+ * (`deployed-size.ts`: the live StatefulSet, its volumes, PD's member list).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { GuardConfig } from "./config";
-import { defaultGuardDeps, labelled, makeStatefulSetGuard, type GuardDeps, type StatefulSetCase } from "./guard";
+import { deployedSize, type DeployedSize } from "./deployed-size";
+import { defaultGuardDeps, labelled, makeStatefulSetGuard, type GuardDeps, type Problem, type StatefulSetCase } from "./guard";
 import type { TierKind } from "./labels";
 import type { PolicyConfigSchema } from "./sdk";
-import { requestedReplicas, type RequestedReplicas } from "./statefulset";
+import { plannedClaimTemplates, requestedReplicas, type RequestedReplicas } from "./statefulset";
 
-/** Input to a replica rule's judgement: `requested` is the planned replica count. */
-export interface ReplicaCase<C> extends StatefulSetCase<C, RequestedReplicas> {
+/** What a replica rule reads from the plan. */
+export interface ReplicaPlan {
+    readonly replicas: RequestedReplicas;
+    /** Names of the planned volumeClaimTemplates, to find the tier's PVCs. */
+    readonly templates: readonly string[];
+}
+
+/** Input to a replica rule's judgement. */
+export interface ReplicaCase<C> extends StatefulSetCase<C, ReplicaPlan> {
+    /** The planned replica count. */
     readonly requested: RequestedReplicas;
+    /** The deployed size; undefined on a first deployment. */
+    readonly size: DeployedSize | undefined;
 }
 
 /** A mandatory rule on the replica count of one tier. */
@@ -21,8 +33,8 @@ export interface ReplicaGuardSpec<C extends GuardConfig> {
     readonly tier: TierKind;
     /** Rule-specific schema properties, added to the shared ones. */
     readonly extraSchema?: PolicyConfigSchema["properties"];
-    /** One message per problem (each already says why and what to do); empty when allowed. */
-    judge(c: ReplicaCase<C>): readonly string[];
+    /** One problem per violation (each message already says why and what to do); empty when allowed. */
+    judge(c: ReplicaCase<C>): readonly Problem[];
 }
 
 /** `3 -> 5 (deployed -> requested)`, noting when Kubernetes' default of 1 applies. */
@@ -41,14 +53,20 @@ export function makeReplicaGuard<C extends GuardConfig>(
     spec: ReplicaGuardSpec<C>,
     deps: GuardDeps = defaultGuardDeps(),
 ): ResourceValidationPolicy {
-    return makeStatefulSetGuard<C, RequestedReplicas>(
+    return makeStatefulSetGuard<C, ReplicaPlan>(
         {
             name: spec.name,
             description: spec.description,
             tiers: [spec.tier],
             ...(spec.extraSchema === undefined ? {} : { extraSchema: spec.extraSchema }),
-            readPlan: (props) => labelled("spec.replicas", requestedReplicas(props)),
-            judge: (c) => spec.judge({ ...c, requested: c.planned }),
+            readPlan: (props) => {
+                const replicas = labelled("spec.replicas", requestedReplicas(props));
+                return replicas.known ? { known: true, value: { replicas: replicas.value, templates: plannedClaimTemplates(props) } } : replicas;
+            },
+            judge: async (c) => {
+                const size = await deployedSize(c.baseline, c.tier, c.namespace, c.name, c.deployed, c.planned.templates);
+                return spec.judge({ ...c, requested: c.planned.replicas, size });
+            },
         },
         deps,
     );

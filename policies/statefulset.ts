@@ -122,6 +122,18 @@ export function requestedReplicas(props: StatefulSetInputs): Known<RequestedRepl
     return { known: true, value: { count: 1, defaulted: true } };
 }
 
+/** Names of the planned `volumeClaimTemplates` (those known at preview). */
+export function plannedClaimTemplates(props: StatefulSetInputs): string[] {
+    const templates = readKnown(() => props.spec?.volumeClaimTemplates);
+    if (!templates.known || !Array.isArray(templates.value)) {
+        return [];
+    }
+    return templates.value.flatMap((t: ClaimTemplateInputs) => {
+        const name = knownString(() => t.metadata?.name);
+        return name.known && name.value !== undefined ? [name.value] : [];
+    });
+}
+
 /** `metadata.name` of planned inputs. */
 export function plannedName(props: StatefulSetInputs): Known<string | undefined> {
     return knownString(() => props.metadata?.name);

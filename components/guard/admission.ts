@@ -3,7 +3,7 @@
  * its binding that hold every writer (plain `pulumi up`, `kubectl scale`,
  * `kubectl delete`, `kubectl replace --force`, autoscalers, other tools) to
  * the rules the policy pack enforces at preview:
- * - PD replicas never change; Store replicas never decrease;
+ * - PD replicas never change, nor PD's member list (`PD_INITIAL_CLUSTER`); Store replicas never decrease;
  * - a PD or Store StatefulSet is never deleted (a delete takes the whole tier
  *   down at once) unless it carries the unlock annotation `AllowDeleteAnnotation`;
  * - an update never changes the owning stack (`elasticell.io/pulumi-stack`).
@@ -12,6 +12,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { StackAnnotation, statefulSetName, tierLabels } from "../labels";
+import { PdMembersEnv } from "../pd";
 
 /**
  * The deliberate unlock for deleting a PD or Store StatefulSet: set it, with a
@@ -108,6 +109,18 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                             `'PD replicas of ${ref(pd)} are fixed at ' + string(variables.deployed) + ` +
                             `' (requested ' + string(variables.requested) + '): PD embeds etcd with a static member list. ` +
                             `Keep ' + string(variables.deployed) + '.'`,
+                        reason: "Forbidden",
+                    },
+                    {
+                        // Every member list the old pods were started with is still there, unchanged.
+                        expression:
+                            `${isDelete} || ${isScale} || request.name != ${cel(pd)} || ` +
+                            `oldObject.spec.template.spec.containers.all(oc, !has(oc.env) || oc.env.all(oe, ` +
+                            `oe.name != ${cel(PdMembersEnv)} || !has(oe.value) || object.spec.template.spec.containers.exists(c, ` +
+                            `has(c.env) && c.env.exists(e, e.name == oe.name && has(e.value) && e.value == oe.value))))`,
+                        message:
+                            `PD's member list (${PdMembersEnv}, its --initial-cluster) of ${ref(pd)} is fixed for the life of the ` +
+                            "cluster: etcd cannot add or remove members. Keep the PD replica count it was created with.",
                         reason: "Forbidden",
                     },
                     {

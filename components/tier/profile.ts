@@ -10,6 +10,22 @@ export interface TierPort {
     readonly port: number;
 }
 
+/**
+ * Who may open connections to a container port. The tiers' NetworkPolicies
+ * (`network/policy.ts`) are derived from it, so a port and its callers are declared once, together.
+ */
+export interface PortAccess {
+    /** Tiers of the same cluster that connect to the port. */
+    readonly tiers: readonly TierKind[];
+    /** Also the clients the stack config names for this tier (`networkPolicy.pdClients`, `proxyClients`). */
+    readonly clients?: boolean;
+}
+
+/** A container port (TCP) and who may reach it. */
+export interface ContainerPort extends TierPort {
+    readonly from: PortAccess;
+}
+
 /** Everything a profile needs to know about the cluster it belongs to. */
 export interface ClusterContext {
     /** Cluster name. */
@@ -38,9 +54,9 @@ export type Disruption = { readonly minAvailable: number } | { readonly maxUnava
 /** One tier's shape: ports, storage, start script, probe and disruption budget. */
 export interface TierProfile {
     readonly kind: TierKind;
-    /** Ports declared on the container. */
-    readonly ports: readonly TierPort[];
-    /** Ports of the headless peer Service; absent: the tier has none (Proxy). */
+    /** Ports declared on the container, each with who may reach it. */
+    readonly ports: readonly ContainerPort[];
+    /** Ports of the tier's headless Service (the StatefulSet's `serviceName`, `<cluster>-<tier>-peer`). */
     readonly peerPorts?: readonly TierPort[];
     /** Client Service, if the tier has one. */
     readonly clientService?: TierClientService;
@@ -54,6 +70,8 @@ export interface TierProfile {
     readonly startScript: (ctx: ClusterContext) => string;
     /** Further ConfigMap entries mounted beside the script. */
     readonly configFiles?: (ctx: ClusterContext) => Record<string, string>;
+    /** Plain env vars the start script reads (PD's member list, which the policy pack reads back live). */
+    readonly env?: (ctx: ClusterContext) => readonly { readonly name: string; readonly value: string }[];
     /** Expose the pod IP as `POD_IP` (the proxy registers it with PD). */
     readonly needsPodIP?: boolean;
     readonly disruption: (replicas: number) => Disruption;

@@ -3,6 +3,7 @@ import {
     BaselineUnreadableError,
     matchesSelector,
     type Baseline,
+    type DeployedClaim,
     type DeployedPod,
     type DeployedStatefulSet,
 } from "./types";
@@ -29,12 +30,14 @@ export class MemoryBaseline implements Baseline {
      * @param unreadable when set, every read throws `BaselineUnreadableError` with this reason
      * @param target description used in messages
      * @param pods the pods, and whether they are readable
+     * @param claims the PVCs; undefined answers "no volumes to read", as a render directory does
      */
     constructor(
         readonly statefulSets: readonly DeployedStatefulSet[] = [],
         readonly unreadable?: string,
         readonly target: string = "the in-memory baseline",
         readonly pods: MemoryPods = {},
+        readonly claims: readonly DeployedClaim[] | undefined = [],
     ) {}
 
     async getStatefulSet(namespace: string, name: string): Promise<DeployedStatefulSet | undefined> {
@@ -56,6 +59,11 @@ export class MemoryBaseline implements Baseline {
             return undefined;
         }
         return (this.pods.pods ?? []).filter((p) => p.namespace === namespace && matchesSelector(p.labels, selector));
+    }
+
+    async listClaims(namespace: string): Promise<readonly DeployedClaim[] | undefined> {
+        this.failIf(this.unreadable);
+        return this.claims?.filter((c) => c.namespace === namespace);
     }
 
     private failIf(reason: string | undefined): void {

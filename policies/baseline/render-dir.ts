@@ -14,6 +14,7 @@ import {
     deployedFromManifest,
     matchesSelector,
     type Baseline,
+    type DeployedClaim,
     type DeployedPod,
     type DeployedStatefulSet,
 } from "./types";
@@ -96,6 +97,11 @@ export class RenderDirectoryBaseline implements Baseline {
 
     /** Always undefined: nothing runs from a render directory, so there are no pods to check. */
     async listPods(): Promise<readonly DeployedPod[] | undefined> {
+        return undefined;
+    }
+
+    /** A render directory holds no volumes. */
+    async listClaims(): Promise<readonly DeployedClaim[] | undefined> {
         return undefined;
     }
 }

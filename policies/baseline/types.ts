@@ -74,6 +74,35 @@ export interface DeployedPod {
     readonly reason?: string;
 }
 
+/** A PersistentVolumeClaim, reduced to what the rules compare. */
+export interface DeployedClaim {
+    readonly namespace: string;
+    readonly name: string;
+    /** `spec.resources.requests.storage` as written, if any. */
+    readonly storage?: string;
+    /** `spec.storageClassName`, if set. */
+    readonly storageClassName?: string;
+    /** True when `metadata.deletionTimestamp` is set. */
+    readonly deleting: boolean;
+}
+
+/** Reads a PVC object (API JSON); undefined when it has no name. */
+export function claimFromManifest(obj: unknown, defaultNamespace: string): DeployedClaim | undefined {
+    const name = optString(at(obj, "metadata", "name"));
+    if (name === undefined) {
+        return undefined;
+    }
+    const storage = at(obj, "spec", "resources", "requests", "storage");
+    const className = optString(at(obj, "spec", "storageClassName"));
+    return {
+        namespace: optString(at(obj, "metadata", "namespace")) ?? defaultNamespace,
+        name,
+        ...(typeof storage === "string" || typeof storage === "number" ? { storage: String(storage) } : {}),
+        ...(className === undefined ? {} : { storageClassName: className }),
+        deleting: at(obj, "metadata", "deletionTimestamp") !== undefined,
+    };
+}
+
 /** The deployed state of one target (a cluster, or a render directory). */
 export interface Baseline {
     /** Human description of the target, for messages (never secrets). */
@@ -97,6 +126,12 @@ export interface Baseline {
      * `BaselineUnreadableError`.
      */
     listPods(namespace: string, selector: Readonly<Record<string, string>>): Promise<readonly DeployedPod[] | undefined>;
+    /**
+     * Every PVC of `namespace` (callers match them by name: a StatefulSet names its claims
+     * `<template>-<statefulset>-<ordinal>`, whatever their labels). Undefined when the target has no
+     * volumes to read (a render directory). Throws `BaselineUnreadableError`.
+     */
+    listClaims(namespace: string): Promise<readonly DeployedClaim[] | undefined>;
 }
 
 /** The deployed state could not be read, so a transition cannot be judged. */

@@ -12,6 +12,7 @@ import { defaultGuardDeps, reportGuarded, reportUnknown, reportUnreadable, subje
 import { knownString } from "../known";
 import { AppName, LabelKeys, ResourceTypes, StackAnnotation, StatefulTiers } from "../labels";
 import { overrideHowTo, whyTierRemoval } from "../messages";
+import { overrideExample, type OverrideScope } from "../override";
 import { configuredStack, stackFromAnnotations, stackSchemaProperties, type StackConfig, type StackIdentity } from "../stack-identity";
 import { objectRef, tierOfLabels } from "../statefulset";
 
@@ -142,6 +143,7 @@ function judge(
         return;
     }
     const subject = subjectOf(id.cluster, id.tier, ref);
+    const scope: OverrideScope = { cluster: id.cluster, tier: id.tier };
     if (identity === undefined) {
         if (project !== undefined && !owner.startsWith(`${project}/`)) {
             return;
@@ -152,6 +154,7 @@ function judge(
                 "cannot tell which stack is running (the engine and the environment did not say), so it cannot rule out " +
                 `that this plan deletes it.\nSet {"${run.rule}": {"stack": "<project>/<stack>"}} in the policy config ` +
                 "(`--policy-pack-config <file>`) so the pack knows which objects this stack owns.",
+            { scope },
         );
         return;
     }
@@ -159,7 +162,7 @@ function judge(
         return;
     }
     if (plan.unknown.length > 0) {
-        reportUnknown(run, subject, `the plan (${plan.unknown.join("; ")})`);
+        reportUnknown(run, subject, `the plan (${plan.unknown.join("; ")})`, { scope });
         return;
     }
     const tierName = id.tier === "pd" ? "PD" : "Store";
@@ -170,7 +173,8 @@ function judge(
             `Why this is unsafe: ${whyTierRemoval}\n` +
             `Instead: keep cluster "${id.cluster}" in the program under the same name; to retire it, move its data off first. ` +
             `If the ${tierName} StatefulSet now belongs to another stack, change its ${StackAnnotation} annotation.\n` +
-            overrideHowTo(run.rule),
+            overrideHowTo(run.rule, overrideExample(run.rule, scope, run.deps.now())),
+        { scope },
     );
 }
 

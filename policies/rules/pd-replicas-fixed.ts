@@ -1,12 +1,15 @@
 /**
- * `elasticell-pd-replicas-fixed` (mandatory): the PD replica count of a deployed cluster never
- * changes. The deployed count is read from the target (see `baseline/`), so drift counts too.
+ * `elasticell-pd-replicas-fixed` (mandatory): the PD size of a deployed cluster never changes.
+ * The deployed size is PD's member list (`--initial-cluster` of the live tier), else the live
+ * replicas, else its volumes (see `deployed-size.ts`), so a `kubectl scale` of PD is drift to
+ * undo, never a new size to keep.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { GuardConfig } from "../config";
+import { listText } from "../deployed-size";
 import { defaultGuardDeps, type GuardDeps } from "../guard";
 import { makeReplicaGuard, transitionText } from "../replica-guard";
-import { whyPdFixed } from "../messages";
+import { removedPods, whyPdFixed } from "../messages";
 
 /** Policy name. */
 export const pdReplicasFixedName = "elasticell-pd-replicas-fixed";
@@ -16,18 +19,38 @@ export function makePdReplicasFixed(deps: GuardDeps = defaultGuardDeps()): Resou
     return makeReplicaGuard<GuardConfig>(
         {
             name: pdReplicasFixedName,
-            description: "PD replicas of a deployed elasticell cluster must stay at the deployed count.",
+            description: "PD replicas of a deployed elasticell cluster must stay at the size of its member list.",
             tier: "pd",
             judge: (c) => {
-                if (c.deployed === undefined || c.deployed.replicas === c.requested.count) {
+                const size = c.size;
+                if (size === undefined || size.count === c.requested.count) {
                     return [];
                 }
-                const n = c.deployed.replicas;
+                const n = size.count;
+                const notes: string[] = [];
+                if (size.replicas !== undefined && size.replicas !== n) {
+                    const extra = size.replicas > n ? removedPods(c.name, size.replicas, n).reverse() : [];
+                    notes.push(
+                        `The live StatefulSet runs ${size.replicas} replicas, changed outside Pulumi (drift)` +
+                            (extra.length > 0 ? `: ${listText(extra)} are not members and can never join` : "") +
+                            `; \`pulumi up\` with PD at ${n} restores it.`,
+                    );
+                }
+                const orphaned = size.volumes.filter((v) => v.ordinal >= c.requested.count).map((v) => v.name);
+                if (c.requested.count < n && orphaned.length > 0) {
+                    notes.push(`The volumes ${listText(orphaned)} hold members' data that the new size would leave behind.`);
+                }
                 return [
-                    `${c.subject}: PD replicas would change ${transitionText(n, c.requested)}.\n` +
-                        `Why this is unsafe: ${whyPdFixed}\n` +
-                        `Instead: keep PD at ${n} replicas (set the PD replica count in the stack config back to ${n}). ` +
-                        "PD size is fixed for the life of a cluster; a different size needs a new cluster and a data migration.",
+                    {
+                        message:
+                            `${c.subject}: PD replicas would change ${transitionText(n, c.requested)}; the deployed size comes from ${size.source}.\n` +
+                            (notes.length > 0 ? `${notes.join("\n")}\n` : "") +
+                            `Why this is unsafe: ${whyPdFixed}\n` +
+                            `Instead: keep PD at ${n} replicas (set the PD replica count in the stack config to ${n}: ` +
+                            `\`pulumi config set --path pd.replicas ${n}\`). PD size is fixed for the life of a cluster; a different ` +
+                            "size needs a new cluster and a data migration.",
+                        transition: { from: n, to: c.requested.count },
+                    },
                 ];
             },
         },

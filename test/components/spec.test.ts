@@ -133,14 +133,21 @@ describe("the shared tier builder: defaults", () => {
         assert.deepEqual(m.podDisruptionBudget.spec.maxUnavailable, 1);
     });
 
-    it("Proxy: no volume claim, declares 6379 and the notify port 9998, Redis Service <name>-cell", () => {
+    it("Proxy: no volume claim, declares 6379 and the notify port 9998, a headless Service of its own, Redis Service <name>-cell", () => {
         const m = build(proxyProfile);
         assert.equal(m.statefulSet.spec.volumeClaimTemplates, undefined);
         assert.deepEqual(container(m).ports, [
             { name: "redis", containerPort: 6379, protocol: "TCP" },
             { name: "notify", containerPort: 9998, protocol: "TCP" },
         ]);
-        assert.equal(m.peerService, undefined);
+        assert.equal(m.statefulSet.spec.serviceName, "demo-proxy-peer");
+        assert.equal(m.peerService?.metadata.name, "demo-proxy-peer");
+        assert.equal(m.peerService?.spec.clusterIP, "None");
+        assert.deepEqual(m.peerService?.spec.selector, {
+            "app.kubernetes.io/name": "elasticell",
+            "app.kubernetes.io/instance": "demo",
+            "app.kubernetes.io/component": "proxy",
+        });
         assert.equal(m.clientService?.metadata.name, "demo-cell");
         assert.deepEqual(m.clientService?.spec.ports, [{ name: "redis-client", port: 6379, targetPort: "redis" }]);
         assert.equal(m.clientService?.spec.type, "ClusterIP");
@@ -169,7 +176,9 @@ describe("start scripts", () => {
         const s = script(build(pdProfile), pdProfile);
         assert.match(s, /until nslookup "\$\{domain\}"/);
         assert.ok(s.indexOf("nslookup") < s.indexOf("exec pd"));
-        assert.ok(s.includes(`--initial-cluster=${pdInitialCluster(ctx)}`));
+        assert.ok(s.includes('--initial-cluster="${PD_INITIAL_CLUSTER}"'), "the member list comes from the StatefulSet's env");
+        const env = container(build(pdProfile)).env;
+        assert.deepEqual(env.find((e: { name: string }) => e.name === "PD_INITIAL_CLUSTER"), { name: "PD_INITIAL_CLUSTER", value: pdInitialCluster(ctx) });
         assert.ok(s.includes("--data=/var/lib/pd/data"));
         assert.ok(s.includes('--addr-rpc="${domain}:20800"'));
         assert.ok(s.includes('--urls-advertise-peer="http://${domain}:2380"'));

@@ -3,7 +3,7 @@
  * deployed objects, and rule dependencies wired to an in-memory baseline.
  */
 import type { Target, BaselineResolver } from "../../policies/baseline/resolve";
-import { deployedFromManifest, type Baseline, type DeployedPod, type DeployedStatefulSet } from "../../policies/baseline/types";
+import { deployedFromManifest, type Baseline, type DeployedClaim, type DeployedPod, type DeployedStatefulSet } from "../../policies/baseline/types";
 import { MemoryBaseline } from "../../policies/baseline/memory";
 import type { RunContext } from "../../policies/engine-context";
 import type { GuardDeps } from "../../policies/guard";
@@ -19,6 +19,11 @@ export const StackId = "elasticell/dev";
 
 const images: Record<TierKind, string> = { pd: "deepfabric/pd:v1.2.0", store: "deepfabric/cell:v1.2.0", proxy: "deepfabric/proxy:v1.2.0" };
 const defaultReplicas: Record<TierKind, number> = { pd: 3, store: 3, proxy: 1 };
+
+/** PD's `--initial-cluster` for `replicas` members, as `components/pd.ts` renders it. */
+export function pdMembers(replicas: number, cluster = Cluster, namespace = Namespace): string {
+    return Array.from({ length: replicas }, (_, i) => `${cluster}-pd-${i}=http://${cluster}-pd-${i}.${cluster}-pd-peer.${namespace}.svc:2380`).join(",");
+}
 
 /** Valid StatefulSet inputs of one tier, as the program renders them. */
 export function statefulSet(tier: TierKind, replicas = defaultReplicas[tier], cluster = Cluster, namespace = Namespace): Record<string, any> {
@@ -61,6 +66,7 @@ export function statefulSet(tier: TierKind, replicas = defaultReplicas[tier], cl
                         env: [
                             { name: "NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                             { name: "CLUSTER_NAME", value: cluster },
+                            ...(tier === "pd" ? [{ name: "PD_INITIAL_CLUSTER", value: pdMembers(replicas, cluster, namespace) }] : []),
                         ],
                         resources: { requests: { cpu: "500m", memory: "1Gi" } },
                     }],
@@ -174,6 +180,22 @@ export function edited<T>(obj: T, edit: (copy: T) => void): T {
 }
 
 /** A valid override for `rule`, expiring two days after `Now`. */
-export function validOverride(rules?: string[]): Record<string, unknown> {
-    return { reason: "INC-42: restore PD after disk loss", expires: "2025-03-12", ...(rules === undefined ? {} : { rules }) };
+export function validOverride(
+    scope: { readonly tier: TierKind; readonly from?: number; readonly to?: number; readonly cluster?: string },
+    rules?: string[],
+): Record<string, unknown> {
+    return {
+        reason: "INC-42: restore PD after disk loss",
+        expires: "2025-03-12",
+        cluster: scope.cluster ?? Cluster,
+        tier: scope.tier,
+        ...(scope.from === undefined ? {} : { from: scope.from }),
+        ...(scope.to === undefined ? {} : { to: scope.to }),
+        ...(rules === undefined ? {} : { rules }),
+    };
+}
+
+/** A PVC of the fixtures' namespace, as the API lists it (no labels needed). */
+export function claim(name: string, namespace = Namespace): DeployedClaim {
+    return { namespace, name, storage: "1Gi", deleting: false };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as program from "../../components/labels";
 import * as pack from "../../policies/labels";
+import { PdMembersEnv } from "../../components/pd";
 
 describe("policies/labels.ts is a faithful copy of components/labels.ts", () => {
     it("has the same label keys", () => assert.deepEqual(pack.LabelKeys, program.LabelKeys));
@@ -10,6 +11,7 @@ describe("policies/labels.ts is a faithful copy of components/labels.ts", () => 
         assert.equal(pack.AppName, program.AppName);
         assert.equal(pack.ManagedBy, program.ManagedBy);
     });
+    it("reads PD's member list from the env var the program sets", () => assert.equal(pack.PdMembersEnv, PdMembersEnv));
     it("has the same tiers", () => assert.deepEqual([...pack.TierKinds], [...program.TierKinds]));
     for (const tier of program.TierKinds) {
         it(`names and selects the ${tier} StatefulSet the same way`, () => {

@@ -160,7 +160,7 @@ describe("elasticell-no-stateful-replace reports", () => {
     });
 
     it("a refusal as advisory under a valid override", async () => {
-        const violations = await run(store(setSize("2Gi")), undefined, { override: validOverride() });
+        const violations = await run(store(setSize("2Gi")), undefined, { override: validOverride({ tier: "store" }) });
         assert.equal(violations[0]!.level, "advisory");
         assert.match(violations[0]!.message, /ALLOWED by break-glass override/);
     });

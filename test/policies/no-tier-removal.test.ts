@@ -106,7 +106,7 @@ describe("elasticell-no-tier-removal", () => {
         assert.equal(denied.length, 1);
         assert.equal(denied[0]!.level, "mandatory");
         assert.match(denied[0]!.message, /did not answer within 5 s/);
-        const allowed = await run(fullPlan, { baseline, config: { baselineUnreadable: "allow" } });
+        const allowed = await run(fullPlan, { baseline, config: { baselineUnreadable: { allow: { reason: "INC-7: API server down, deploying the fix", expires: "2025-03-12" } } } });
         assert.equal(allowed[0]!.level, "advisory");
     });
 
@@ -119,7 +119,7 @@ describe("elasticell-no-tier-removal", () => {
     });
 
     it("turns the violation advisory under a valid override", async () => {
-        const violations = await run([sts(statefulSet("pd"))], { config: { override: validOverride() } });
+        const violations = await run([sts(statefulSet("pd"))], { config: { override: validOverride({ tier: "store" }) } });
         assert.equal(violations[0]!.level, "advisory");
         assert.match(violations[0]!.message, /ALLOWED by break-glass override/);
     });

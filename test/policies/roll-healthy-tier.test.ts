@@ -134,7 +134,7 @@ describe("elasticell-roll-healthy-tier reports", () => {
     });
 
     it("a refusal as advisory under a valid override", async () => {
-        const violations = await run(store(newImage), cluster(podsWith("store", 1)), { override: validOverride() });
+        const violations = await run(store(newImage), cluster(podsWith("store", 1)), { override: validOverride({ tier: "store" }) });
         assert.equal(violations[0]!.level, "advisory");
         assert.match(violations[0]!.message, /prod\/demo-store-1 \(missing: no pod\)/);
     });

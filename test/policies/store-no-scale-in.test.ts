@@ -54,10 +54,11 @@ describe("elasticell-store-no-scale-in", () => {
         assert.match(violations[0]!.message, /below the floor of 3/);
     });
 
-    it("takes the floor from storeMinReplicas", async () => {
+    it("takes the floor from storeMinReplicas, which raises it but never lowers it below 3", async () => {
         const raised = await run(statefulSet("store", 4), new MemoryBaseline([]), { storeMinReplicas: 5 });
         assert.match(raised[0]!.message, /Store replicas 4 \(requested\) are below the floor of 5/);
-        assert.deepEqual(await run(statefulSet("store", 1), new MemoryBaseline([]), { storeMinReplicas: 1 }), []);
+        const lowered = await run(statefulSet("store", 1), new MemoryBaseline([]), { storeMinReplicas: 1 });
+        assert.match(lowered[0]!.message, /Store replicas 1 \(requested\) are below the floor of 3/);
     });
 
     it("ignores an invalid storeMinReplicas and keeps the default of 3", async () => {

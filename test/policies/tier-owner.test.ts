@@ -103,14 +103,14 @@ describe("elasticell-tier-owner reports", () => {
         assert.deepEqual(await run(ownedBy("elasticell/dev"), { props: planAnnotated(unknownValues.unknownStringValue) }), []);
     });
 
-    it("an unreadable baseline as mandatory, or advisory with baselineUnreadable: allow", async () => {
+    it("an unreadable baseline as mandatory, or advisory with a baselineUnreadable allowance", async () => {
         const baseline = new MemoryBaseline([], "401 Unauthorized");
         assert.equal((await run(baseline))[0]!.level, "mandatory");
-        assert.equal((await run(baseline, { config: { baselineUnreadable: "allow" } }))[0]!.level, "advisory");
+        assert.equal((await run(baseline, { config: { baselineUnreadable: { allow: { reason: "INC-7: API server down, deploying the fix", expires: "2025-03-12" } } } }))[0]!.level, "advisory");
     });
 
     it("a refusal as advisory under a valid override", async () => {
-        const violations = await run(ownedBy("elasticell/prod"), { config: { override: validOverride() } });
+        const violations = await run(ownedBy("elasticell/prod"), { config: { override: validOverride({ tier: "store" }) } });
         assert.equal(violations[0]!.level, "advisory");
     });
 });
