@@ -4,12 +4,10 @@
  * after an initial `pulumi up`, with and without `--policy-pack policies`,
  * interleaved in one run so both see the same machine load.
  */
-import { execFile } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { EngineProject } from "../test/helpers/engine";
-import { ProjectRoot, stackConfig } from "../test/helpers/stacks";
+import { stackConfig } from "../test/helpers/stacks";
 import { measure, progress } from "./lib/measure";
 
 export interface GuardFigures {
@@ -21,7 +19,6 @@ export interface GuardFigures {
     readonly withMs: readonly number[];
 }
 
-const run = promisify(execFile);
 
 /** An EngineProject whose file backend directory exists (`pulumi stack init` does not create it). */
 function engineProject(...args: ConstructorParameters<typeof EngineProject>): EngineProject {
@@ -103,48 +100,4 @@ async function interleavedPreviews(project: EngineProject, what: string, reps: n
         }
     }
     return { withoutMs, withMs };
-}
-
-/**
- * Where the pack's start-up goes: `@pulumi/pulumi/cmd/run-policy-pack` loads
- * the pack through ts-node registered with `typeCheck: true` (whatever
- * PULUMI_NODEJS_TRANSPILE_ONLY says), so every pack process type-checks the
- * pack's TypeScript. This loads the pack's rules (`policies/rules/index.ts`,
- * which starts no server) as run-policy-pack does, and once transpile-only,
- * in fresh processes, interleaved.
- */
-const PackLoadScript = `
-const t0 = performance.now();
-const path = require("path");
-const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [process.cwd()] }));
-const tsutils = require(path.join(sdk, "tsutils"));
-const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
-const check = process.argv[1] === "typecheck";
-require(tsnodeRequire).register({
-    typeCheck: check,
-    transpileOnly: !check,
-    compiler: typescriptRequire,
-    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json") },
-});
-require(path.resolve("rules/index.ts"));
-console.log(performance.now() - t0);
-`;
-
-export interface PackLoadFigures {
-    readonly typeCheckMs: readonly number[];
-    readonly transpileOnlyMs: readonly number[];
-}
-
-export async function measurePackLoad(reps = 2): Promise<PackLoadFigures> {
-    const typeCheckMs: number[] = [];
-    const transpileOnlyMs: number[] = [];
-    for (let rep = 1; rep <= reps; rep++) {
-        for (const mode of ["typecheck", "transpile-only"] as const) {
-            const r = await measure(`load the policy pack's rules with ts-node, ${mode} (${rep}/${reps})`, () =>
-                run(process.execPath, ["-e", PackLoadScript, mode], { cwd: join(ProjectRoot, "policies") }),
-            );
-            (mode === "typecheck" ? typeCheckMs : transpileOnlyMs).push(Number(r.value.stdout.trim()));
-        }
-    }
-    return { typeCheckMs, transpileOnlyMs };
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (scripts/bench.sh runs this with the toolchain on PATH):
- * program cost against size (mocks and `pulumi preview`), the guard's cost,
- * and `kubectl apply --dry-run=server` as the floor. Progress goes to stderr;
+ * program cost against size (mocks and `pulumi preview`), what every preview
+ * pays (type-checking, the pack's start-up), the guard's cost, and
+ * `kubectl apply --dry-run=server` as the floor. Progress goes to stderr;
  * the Markdown report goes to stdout and to bench/results.md.
  *
  * Env: ELASTICELL_BENCH_KUBECTL (kubectl of the cluster toolchain; unset: no
@@ -14,7 +15,8 @@ import { performance } from "node:perf_hooks";
 import { requireToolchain } from "../test/helpers/engine";
 import { ProjectRoot } from "../test/helpers/stacks";
 import { localKubeconfig, measureClientNodeImport, measureClusterReads, measureFakeApiReads } from "./baseline";
-import { deployDevLike, measureGuard, measureGuardOnCluster, measurePackLoad, type ClusterGuardFigures } from "./guard";
+import { measureDeployCost } from "./deploy-cost";
+import { deployDevLike, measureGuard, measureGuardOnCluster, type ClusterGuardFigures } from "./guard";
 import { measureKubectl } from "./kubectl";
 import { describeMachine, LoadLog } from "./lib/machine";
 import { progress } from "./lib/measure";
@@ -57,7 +59,8 @@ async function main(): Promise<void> {
         try {
             const guard = await measureGuard(project, quick ? 2 : 5);
             load.sample("after guard");
-            const packLoad = await measurePackLoad(quick ? 1 : 2);
+            const deployCost = await measureDeployCost(project, quick ? 2 : 5);
+            load.sample("after deploy cost");
             const kubeconfig = localKubeconfig(ProjectRoot);
             const cluster = await measureClusterReads(kubeconfig, quick ? 5 : 20);
             let clusterGuard: ClusterGuardFigures | undefined;
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
                 manifests: project.renderedObjects(),
                 reps: quick ? 1 : 3,
             });
-            results = { ...results, guard, packLoad, cluster, kubectl, ...(clusterGuard === undefined ? {} : { clusterGuard }) };
+            results = { ...results, guard, deployCost, cluster, kubectl, ...(clusterGuard === undefined ? {} : { clusterGuard }) };
         } finally {
             await project.dispose();
         }

@@ -2,14 +2,16 @@
  * `CellCluster`: one elasticell cluster. Brings up PD, then Store, then
  * Proxy (each waits for the previous tier's pods to be Ready, which also
  * makes an image change roll PD first, then Store, then Proxy), plus the
- * optional namespace and the in-cluster admission guard (on by default). The
- * PD and Store StatefulSets are `protect`ed by default (config `protect`).
+ * optional namespace, a NetworkPolicy per tier and the in-cluster admission
+ * guard (both on by default). The PD and Store StatefulSets are `protect`ed
+ * by default (config `protect`).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
 import { buildAdmissionGuard } from "./guard/admission";
 import { AppName, LabelKeys, ManagedBy, StackAnnotation, redisServiceName } from "./labels";
+import { buildNetworkPolicies, clientPeers } from "./network/policy";
 import { pdClientUrl, pdProfile } from "./pd";
 import { ProxyPorts, proxyProfile } from "./proxy";
 import { storeProfile } from "./store";
@@ -62,8 +64,22 @@ export class CellCluster extends pulumi.ComponentResource {
               )
             : undefined;
 
+        const profiles = [pdProfile, storeProfile, proxyProfile];
+        const policies = buildNetworkPolicies({ ctx, profiles, config: args.networkPolicy, labels: args.labels, annotations });
+        if (args.networkPolicy.enabled && clientPeers(args.networkPolicy.proxyClients).length === 0) {
+            pulumi.log.warn(
+                `networkPolicy.proxyClients names no client, so nothing can reach Redis on ${redisServiceName(name)}:${ProxyPorts.redis}; ` +
+                    "name namespaces, podSelectors or cidrs (allowAll: every pod of the cluster)",
+                this,
+            );
+        }
+
         const tier = (spec: Omit<TierSpecArgs, keyof typeof common>, dependsOn: pulumi.Resource[]) =>
-            new Tier(`${name}-${spec.profile.kind}`, { ...common, ...spec }, { parent: this, dependsOn });
+            new Tier(
+                `${name}-${spec.profile.kind}`,
+                { ...common, ...spec, networkPolicy: policies[spec.profile.kind] },
+                { parent: this, dependsOn },
+            );
 
         const pd = tier({ profile: pdProfile, settings: args.pd }, namespace === undefined ? [] : [namespace]);
         const store = tier({ profile: storeProfile, settings: args.store }, [pd]);

@@ -67,7 +67,9 @@ function seen(issue: Issue, secret: boolean): string {
     if (secret) {
         return " (got a secret value, not shown)";
     }
-    if (!("input" in issue) || issue.input === undefined) {
+    // `quiet`: the path already names what is wrong (a map key), or the value is too large to show.
+    const quiet = issue.code === "custom" && issue.params?.quiet === true;
+    if (quiet || !("input" in issue) || issue.input === undefined) {
         return "";
     }
     const shown = JSON.stringify(issue.input);

@@ -3,22 +3,22 @@
  * fix: quantities, DNS labels, the cluster name, replica counts, images.
  */
 import { z } from "zod";
+import { annotationKeys } from "./config-k8s";
+import { dns1035LabelProblems, parseQuantity } from "./k8s-validation";
 import { derivedNames } from "./labels";
 
-/** A Kubernetes resource quantity such as `500m`, `2`, `1Gi`, `1.5G`. */
-const QuantityPattern = /^([+]?[0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
-
-/** A positive quantity; `example` is offered as the fix. */
+/** A positive Kubernetes resource quantity such as `500m`, `2`, `1Gi`, `1.5G`; `example` is offered as the fix. */
 export function quantity(example: string) {
     return z.string().superRefine((q, ctx) => {
-        if (!QuantityPattern.test(q)) {
+        const parsed = parseQuantity(q);
+        if (parsed === undefined) {
             ctx.addIssue({
                 code: "custom",
                 input: q,
                 message: "not a Kubernetes quantity (examples: 500m, 2, 512Mi, 10Gi)",
                 params: { fix: example },
             });
-        } else if (!(parseFloat(q) > 0)) {
+        } else if (parsed.mantissa === 0n) {
             ctx.addIssue({ code: "custom", input: q, message: "must be greater than zero", params: { fix: example } });
         }
     });
@@ -49,8 +49,29 @@ export const dnsLabel = z.string().superRefine((s, ctx) => {
     }
 });
 
-/** The cluster name must also leave room for every name derived from it. */
-export const clusterName = dnsLabel.superRefine((name, ctx) => {
+/**
+ * DNS-1035 label: a DNS label that starts with a letter. The cluster name starts every Service name
+ * (`<name>-pd`, `<name>-cell`), and Kubernetes up to 1.35 refuses a Service name that is not a
+ * DNS-1035 label (1.36 relaxes it behind the RelaxedServiceNameValidation gate, on by default, KEP-5311),
+ * so `1abc` would fail half-way through `pulumi up` on most clusters.
+ */
+const dns1035Label = z.string().superRefine((s, ctx) => {
+    const problems = dns1035LabelProblems(s);
+    if (problems.length > 0) {
+        const label = toDnsLabel(s);
+        ctx.addIssue({
+            code: "custom",
+            input: s,
+            message:
+                `must be a DNS-1035 label, as Service names are (it starts every Service name; Kubernetes before 1.36 ` +
+                `refuses any other): ${problems.join("; ")}`,
+            params: { fix: /^[a-z]/.test(label) ? label : `cell-${label}`.slice(0, 46).replace(/-+$/, "") },
+        });
+    }
+});
+
+/** The cluster name: a DNS-1035 label that also leaves room for every name derived from it. */
+export const clusterName = dns1035Label.superRefine((name, ctx) => {
     for (const derived of derivedNames(name)) {
         if (derived.name.length > derived.limit) {
             const room = name.length - (derived.name.length - derived.limit);
@@ -80,10 +101,10 @@ function fromString(value: unknown): unknown {
 export const bool = (fallback: boolean) => z.preprocess(fromString, z.boolean()).default(fallback);
 
 /**
- * A replica count: a whole number, at least `min` (`why` says why), odd when
- * `odd` (the fix offered is the nearest valid count).
+ * A replica count: a whole number, at least `min` (`why` says why), at most
+ * `max` (`whyMax` says why), odd when `odd` (the fix offered is the nearest valid count).
  */
-export function replicaCount(opts: { fallback: number; min: number; why: string; odd?: boolean }) {
+export function replicaCount(opts: { fallback: number; min: number; why: string; max: number; whyMax: string; odd?: boolean }) {
     return z
         .preprocess(
             fromString,
@@ -91,9 +112,11 @@ export function replicaCount(opts: { fallback: number; min: number; why: string;
                 const issue = (message: string, fix: number) =>
                     ctx.addIssue({ code: "custom", input: n, message, params: { fix: String(fix) } });
                 if (!Number.isInteger(n)) {
-                    issue("must be a whole number", Math.max(opts.min, Math.round(n)));
+                    issue("must be a whole number", Math.min(opts.max, Math.max(opts.min, Math.round(n))));
                 } else if (n < opts.min) {
                     issue(`must be at least ${opts.min}: ${opts.why}`, opts.fallback);
+                } else if (n > opts.max) {
+                    issue(`must be at most ${opts.max}: ${opts.whyMax}`, opts.max);
                 } else if (opts.odd === true && n % 2 === 0) {
                     issue(
                         `must be odd: an even etcd member count adds no fault tolerance (${n} members tolerate as many failures as ${n - 1})`,
@@ -129,8 +152,18 @@ export function image(fallback: string) {
  */
 export const ProviderAnnotationPrefix = "pulumi.com/";
 
-/** Labels or annotations: string values; `pulumi.com/*` keys are refused (see `ProviderAnnotationPrefix`). */
-export const objectAnnotations = z.record(z.string(), z.string()).superRefine((map, ctx) => {
+/**
+ * The program's own annotations (the owning stack, the delete unlock of the admission policy, the
+ * config hash): set by the program or deliberately by hand, never from config, where
+ * `elasticell.io/allow-delete` would unlock every tier's delete at once.
+ */
+export const ProgramAnnotationPrefix = "elasticell.io/";
+
+/**
+ * Annotations: string values under keys the API server accepts (`annotationKeys`); `pulumi.com/*` and
+ * `elasticell.io/*` keys are refused (see `ProviderAnnotationPrefix`, `ProgramAnnotationPrefix`).
+ */
+export const objectAnnotations = z.record(z.string(), z.string()).check(annotationKeys).superRefine((map, ctx) => {
     for (const key of Object.keys(map)) {
         if (key.startsWith(ProviderAnnotationPrefix)) {
             ctx.addIssue({
@@ -141,6 +174,17 @@ export const objectAnnotations = z.record(z.string(), z.string()).superRefine((m
                     "pulumi.com/ annotations change how the Kubernetes provider applies, waits for and deletes objects " +
                     "(patchForce, skipAwait, deletionPropagationPolicy, replaceUnready...); on a PD or Store StatefulSet " +
                     "they could take a tier down, so the program does not accept them",
+                params: { fix: "rm" },
+            });
+        }
+        if (key.startsWith(ProgramAnnotationPrefix)) {
+            ctx.addIssue({
+                code: "custom",
+                path: [key],
+                input: map[key],
+                message:
+                    "elasticell.io/ annotations belong to the program and its admission policy (the owning stack, the " +
+                    "delete unlock); set from config they would apply to every tier at once, so the program does not accept them",
                 params: { fix: "rm" },
             });
         }

@@ -8,13 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues } from "./config-errors";
 import { bool, clusterName, dnsLabel, image, minReadySeconds, objectAnnotations, quantity, replicaCount } from "./config-fields";
-
-const stringMap = z.record(z.string(), z.string());
+import { annotationBudget, labelMap, requestsWithinLimits, storageClassName, tolerationRules } from "./config-k8s";
+import { networkPolicySchema, securityContextSchema } from "./config-security";
+import { topologySchema } from "./config-topology";
+import { LabelKeys, ReplicaCeiling } from "./labels";
 
 const resourceList = z.strictObject({ cpu: quantity("500m").optional(), memory: quantity("1Gi").optional() });
 
 /** Container resources; `requests` and `limits` take `cpu` and `memory`. */
-const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).check(requestsWithinLimits);
 
 const toleration = z.strictObject({
     key: z.string().optional(),
@@ -22,7 +24,7 @@ const toleration = z.strictObject({
     value: z.string().optional(),
     effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
     tolerationSeconds: z.number().int().optional(),
-});
+}).check(tolerationRules);
 
 /** `preferred`: spread when possible; `required`: refuse to schedule otherwise; `none`: no constraint. */
 const placement = z.enum(["preferred", "required", "none"]);
@@ -37,7 +39,7 @@ function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image:
         imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
         resources: resources.prefault({}),
         /** Node labels a pod's node must carry. */
-        nodeSelector: stringMap.default({}),
+        nodeSelector: labelMap().default({}),
         tolerations: z.array(toleration).default([]),
         /** Pod anti-affinity on `kubernetes.io/hostname` between pods of the tier. */
         antiAffinity: placement.default("preferred"),
@@ -45,6 +47,8 @@ function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image:
         zoneSpread: placement.default("preferred"),
         /** Seconds a new pod must be Ready before the rolling update moves to the next one. */
         minReadySeconds: minReadySeconds(opts.minReadySeconds),
+        /** Pod and container security context (hardened by default; see `config-security.ts`). */
+        securityContext: securityContextSchema,
     };
 }
 
@@ -55,14 +59,21 @@ function storageSchema(defaultSize: string) {
             /** PVC size, e.g. `10Gi`. */
             size: quantity(defaultSize).default(defaultSize),
             /** StorageClass; unset uses the cluster's default class. */
-            className: z.string().min(1).optional(),
+            className: storageClassName.optional(),
         })
         .prefault({});
 }
 
 const pdSchema = z.strictObject({
     ...tierFields({
-        replicas: { fallback: 3, min: 1, odd: true, why: "PD holds the cluster's metadata in embedded etcd" },
+        replicas: {
+            fallback: 3,
+            min: 1,
+            odd: true,
+            why: "PD holds the cluster's metadata in embedded etcd",
+            max: ReplicaCeiling.pd,
+            whyMax: "etcd's documented cluster sizes are 3, 5 or 7 members; more slow every write and add no fault tolerance a PD needs",
+        },
         image: "deepfabric/pd:latest",
         minReadySeconds: 10,
     }),
@@ -71,11 +82,19 @@ const pdSchema = z.strictObject({
 
 const storeSchema = z.strictObject({
     ...tierFields({
-        replicas: { fallback: 3, min: 3, why: "every cell keeps 3 raft replicas on distinct stores" },
+        replicas: {
+            fallback: 3,
+            min: 3,
+            why: "every cell keeps 3 raft replicas on distinct stores",
+            max: ReplicaCeiling.store,
+            whyMax: "the largest Store count this program is tested at (bench/sizes.ts); Stores only go down by draining one store at a time, so a mistyped count is costly to undo",
+        },
         image: "deepfabric/cell:latest",
         minReadySeconds: 10,
     }),
     storage: storageSchema("10Gi"),
+    /** Where each store learns its node's zone and rack (`config-topology.ts`). */
+    topology: topologySchema,
 });
 
 const serviceSchema = z
@@ -99,7 +118,13 @@ const serviceSchema = z
 
 const proxySchema = z.strictObject({
     ...tierFields({
-        replicas: { fallback: 1, min: 1, why: "the proxies are the cluster's only Redis entry" },
+        replicas: {
+            fallback: 1,
+            min: 1,
+            why: "the proxies are the cluster's only Redis entry",
+            max: ReplicaCeiling.proxy,
+            whyMax: "a guard against a mistyped count: every proxy holds connections to PD and to every store",
+        },
         image: "deepfabric/proxy:latest",
         minReadySeconds: 0,
     }),
@@ -125,7 +150,7 @@ export const StackConfigSchema = z.strictObject({
     /** `TZ` of every container. */
     timezone: z.string().min(1).default("UTC"),
     /** Extra labels on every object (never in selectors). */
-    labels: stringMap.default({}),
+    labels: labelMap(Object.values(LabelKeys)).default({}),
     /** Extra annotations on every object; `pulumi.com/*` keys are refused. */
     annotations: objectAnnotations.default({}),
     /**
@@ -137,7 +162,10 @@ export const StackConfigSchema = z.strictObject({
     store: storeSchema.prefault({}),
     proxy: proxySchema.prefault({}),
     guard: guardSchema,
-});
+    /** NetworkPolicies per tier (on by default) and who may reach the client ports. */
+    networkPolicy: networkPolicySchema,
+    // One object's annotations (config's plus the program's) must fit the API server's 256 KiB.
+}).check(annotationBudget);
 
 /** Parsed, defaulted configuration. */
 export type StackConfig = z.infer<typeof StackConfigSchema>;

@@ -30,6 +30,18 @@ export const MaxStatefulSetName = 52;
 /** Longest DNS-1035 label (Service names, pod host names). */
 export const MaxDnsLabel = 63;
 
+/**
+ * Highest replica count of each tier; config refuses more (and the longest pod name follows from it).
+ * - `pd` 7: PD embeds etcd, whose documented cluster sizes are 3, 5 or 7 members; more members make
+ *   every write wait for more acknowledgements and add no fault tolerance anyone needs.
+ * - `store` 300: the largest Store count this program is exercised at (the benchmark's largest size,
+ *   bench/sizes.ts). Stores only ever scale out in one step: going down is a drain of one store at a
+ *   time, so a mistyped count (3000 for 300) would cost thousands of drains to undo.
+ * - `proxy` 100: proxies are stateless and scale both ways; the ceiling only catches a mistyped
+ *   count before it asks for hundreds of pods that each hold connections to PD and every store.
+ */
+export const ReplicaCeiling = { pd: 7, store: 300, proxy: 100 } as const satisfies Record<TierKind, number>;
+
 /** What an object belongs to: a tier, or the cluster's admission guard. */
 export type Component = TierKind | "guard";
 
@@ -63,7 +75,7 @@ export function statefulSetName(cluster: string, tier: TierKind): string {
     return `${cluster}-${tier}`;
 }
 
-/** Headless Service that gives the pods of a tier stable DNS names: `<cluster>-pd-peer`, `<cluster>-store-peer`. */
+/** Headless Service that gives the pods of a tier stable DNS names: `<cluster>-pd-peer`, `<cluster>-store-peer`, `<cluster>-proxy-peer`. */
 export function peerServiceName(cluster: string, tier: TierKind): string {
     return `${cluster}-${tier}-peer`;
 }
@@ -83,21 +95,34 @@ export function configMapName(cluster: string, tier: TierKind): string {
     return `${cluster}-${tier}`;
 }
 
-/** Stable DNS name of one pod: `<cluster>-pd-0.<cluster>-pd-peer.<ns>.svc`. */
-export function podFqdn(cluster: string, tier: TierKind, ordinal: number, namespace: string): string {
-    return `${statefulSetName(cluster, tier)}-${ordinal}.${peerServiceName(cluster, tier)}.${namespace}.svc`;
+/** Name (and host name) of one pod of a tier: `<cluster>-store-0`. */
+export function podName(cluster: string, tier: TierKind, ordinal: number): string {
+    return `${statefulSetName(cluster, tier)}-${ordinal}`;
 }
 
-/** Every object name derived from a cluster name, with the limit it must fit. */
+/** Stable DNS name of one pod: `<cluster>-pd-0.<cluster>-pd-peer.<ns>.svc`. */
+export function podFqdn(cluster: string, tier: TierKind, ordinal: number, namespace: string): string {
+    return `${podName(cluster, tier, ordinal)}.${peerServiceName(cluster, tier)}.${namespace}.svc`;
+}
+
+/**
+ * Every object name derived from a cluster name, with the limit it must fit: StatefulSets 52 (their
+ * pods' `controller-revision-hash` label is `<name>-<10-character hash>`), Services 63 (DNS-1035
+ * labels), pods 63 at the tier's highest ordinal (`ReplicaCeiling`).
+ */
 export function derivedNames(cluster: string): { name: string; limit: number; what: string }[] {
     const names: { name: string; limit: number; what: string }[] = [];
     for (const tier of TierKinds) {
         names.push({ name: statefulSetName(cluster, tier), limit: MaxStatefulSetName, what: "StatefulSet" });
     }
-    for (const tier of ["pd", "store"] as const) {
+    for (const tier of TierKinds) {
         names.push({ name: peerServiceName(cluster, tier), limit: MaxDnsLabel, what: "headless Service" });
     }
     names.push({ name: pdClientServiceName(cluster), limit: MaxDnsLabel, what: "Service" });
     names.push({ name: redisServiceName(cluster), limit: MaxDnsLabel, what: "Service" });
+    // The pod name is its host name and the statefulset.kubernetes.io/pod-name label value: 63 at most.
+    for (const tier of TierKinds) {
+        names.push({ name: podName(cluster, tier, ReplicaCeiling[tier] - 1), limit: MaxDnsLabel, what: "pod (highest ordinal)" });
+    }
     return names;
 }

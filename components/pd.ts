@@ -52,7 +52,14 @@ export const pdProfile: TierProfile = {
     },
     storage: { template: "pd", mountPath: "/var/lib/pd" },
     readinessPort: "client",
+    // etcd's health: answers 200 only inside a healthy cluster, nothing while waiting for peers, 503
+    // without quorum (measured). An open port is not a member that rejoined. Never a liveness probe:
+    // losing quorum would restart every member.
+    readiness: { kind: "http", port: "client", path: "/health", timeoutSeconds: 2 },
     env: (ctx) => [{ name: PdMembersEnv, value: pdInitialCluster(ctx) }],
+    // The client URL is the pod IP: PD records it as the leader's address, and with 0.0.0.0 the
+    // non-leaders answered every API call with 500 "redirect to not leader" (measured).
+    needsPodIP: true,
     startScript: () =>
         [
             scriptHeader("pd"),
@@ -61,8 +68,8 @@ export const pdProfile: TierProfile = {
                 "--data=/var/lib/pd/data",
                 '--name="${HOSTNAME}"',
                 `--addr-rpc="\${domain}:${PdPorts.rpc}"`,
-                `--urls-client=http://0.0.0.0:${PdPorts.client}`,
-                `--urls-advertise-client="http://\${domain}:${PdPorts.client}"`,
+                `--urls-client="http://\${POD_IP}:${PdPorts.client}"`,
+                `--urls-advertise-client="http://\${POD_IP}:${PdPorts.client}"`,
                 `--urls-peer=http://0.0.0.0:${PdPorts.peer}`,
                 `--urls-advertise-peer="http://\${domain}:${PdPorts.peer}"`,
                 `--initial-cluster="\${${PdMembersEnv}}"`,

@@ -48,6 +48,13 @@ export function proxyConfig(ctx: ClusterContext): string {
 export const proxyProfile: TierProfile = {
     kind: "proxy",
     ports: [
+        // No AUTH in elasticell: the NetworkPolicy is the only access control, so only named clients.
+        { name: "redis", port: ProxyPorts.redis, from: { tiers: [], clients: true } },
+        // PD's watcher pushes routing changes to the address the proxy registered (pod IP).
+        { name: "notify", port: ProxyPorts.notify, from: { tiers: ["pd"] } },
+    ],
+    // The StatefulSet's serviceName: a headless Service of its own (stable pod DNS, like the other tiers).
+    peerPorts: [
         { name: "redis", port: ProxyPorts.redis },
         { name: "notify", port: ProxyPorts.notify },
     ],

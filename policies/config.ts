@@ -6,20 +6,28 @@
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";
 
-/** What a mandatory rule does when the deployed state cannot be read. */
-export type UnreadableMode = "deny" | "allow";
+/**
+ * What a mandatory rule does when the deployed state cannot be read: "deny" (the default), or a
+ * time-boxed allowance with a reason (`unreadable.ts` checks it). The plain string "allow" of
+ * earlier versions is refused with a message showing this form.
+ */
+export type UnreadableMode = "deny" | { readonly allow: { readonly reason?: unknown; readonly expires?: unknown } };
 
 /** Break-glass override as written in the policy config; validated by `evaluateOverride`. */
 export interface OverrideConfig {
     readonly reason?: unknown;
     readonly expires?: unknown;
+    readonly cluster?: unknown;
+    readonly tier?: unknown;
+    readonly from?: unknown;
+    readonly to?: unknown;
     readonly rules?: unknown;
 }
 
 /** Config of every mandatory rule. */
 export interface GuardConfig {
-    /** `deny` (default): an unreadable baseline blocks. `allow`: it is reported as advisory. */
-    readonly baselineUnreadable?: UnreadableMode;
+    /** "deny" (default): an unreadable baseline blocks; `{allow: {reason, expires}}`: advisory until then. */
+    readonly baselineUnreadable?: UnreadableMode | "allow";
     /** Break-glass override; see `override.ts`. */
     readonly override?: OverrideConfig;
 }
@@ -34,34 +42,47 @@ export const MaxOverrideDays = 7;
 /** Schema properties shared by the mandatory rules. */
 export const guardSchemaProperties: PolicyConfigSchema["properties"] = {
     baselineUnreadable: {
-        type: "string",
-        enum: ["deny", "allow"],
+        // A string or an object; the policy SDK's schema type has no oneOf, so each keyword below
+        // applies to its own type only (pattern to strings; properties and required to objects).
+        type: ["string", "object"],
+        pattern: "^(deny|allow)$",
+        properties: {
+            allow: {
+                type: "object",
+                properties: { reason: { type: "string" }, expires: { type: "string" } },
+                additionalProperties: false,
+            },
+        },
+        required: ["allow"],
+        additionalProperties: false,
         default: DefaultUnreadableMode,
         description:
             "What to do when the deployed state (Kubernetes API or render directory) cannot be read: " +
-            "deny (block, the default) or allow (report as advisory).",
+            `"deny" (block, the default), or {"allow": {"reason": "<why, who, ticket>", "expires": "<YYYY-MM-DD, at most ` +
+            `${MaxOverrideDays} days ahead>"}} to report it as advisory until then. The plain string "allow" is no longer ` +
+            "accepted (the rule stays mandatory and says so).",
     },
     override: {
         type: "object",
         description:
-            `Break-glass: {reason, expires (YYYY-MM-DD or ISO time, at most ${MaxOverrideDays} days ahead), ` +
-            "rules?}. While valid, this rule's violations are reported as advisory.",
+            `Break-glass for one change: {reason, expires (YYYY-MM-DD or ISO time, at most ${MaxOverrideDays} days ahead), ` +
+            "cluster, tier, from and to (the exact replica transition, for replica rules), rules?}. While valid, the " +
+            "violation about that cluster, tier and transition is reported as advisory.",
         properties: {
             reason: { type: "string" },
             expires: { type: "string" },
+            cluster: { type: "string" },
+            tier: { type: "string", enum: ["pd", "store", "proxy"] },
+            from: { type: "integer", minimum: 0 },
+            to: { type: "integer", minimum: 0 },
             rules: { type: "array", items: { type: "string" } },
         },
         additionalProperties: false,
     },
 };
 
-/** Reads `baselineUnreadable`, falling back to the default for anything but "allow". */
-export function unreadableMode(config: GuardConfig): UnreadableMode {
-    return config.baselineUnreadable === "allow" ? "allow" : DefaultUnreadableMode;
-}
-
-/** Reads `storeMinReplicas`: a positive integer, else the default. */
+/** Reads `storeMinReplicas`: an integer of at least the default (3), else the default; it raises the floor, never lowers it. */
 export function storeMinReplicas(config: { readonly storeMinReplicas?: unknown }): number {
     const v = config.storeMinReplicas;
-    return typeof v === "number" && Number.isInteger(v) && v >= 1 ? v : DefaultStoreMinReplicas;
+    return typeof v === "number" && Number.isInteger(v) && v >= DefaultStoreMinReplicas ? v : DefaultStoreMinReplicas;
 }

@@ -34,7 +34,7 @@ export interface ReplicaGuardSpec<C extends GuardConfig> {
     /** Rule-specific schema properties, added to the shared ones. */
     readonly extraSchema?: PolicyConfigSchema["properties"];
     /** One problem per violation (each message already says why and what to do); empty when allowed. */
-    judge(c: ReplicaCase<C>): readonly Problem[];
+    judge(c: ReplicaCase<C>): readonly Problem[] | Promise<readonly Problem[]>;
 }
 
 /** `3 -> 5 (deployed -> requested)`, noting when Kubernetes' default of 1 applies. */

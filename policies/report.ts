@@ -6,7 +6,7 @@
  * `@pulumi/policy` 1.21.0, but the SDK accepts an object form, `reportViolation({message,
  * enforcementLevel, urn})`, whose level wins (pulumi/pulumi-policy#424, "kept private for now";
  * see `makeReportViolationFun` in `@pulumi/policy/server.js`). We use it only to *downgrade* to
- * advisory (valid override, value unknown at preview, `baselineUnreadable: allow`); mandatory
+ * advisory (valid override, value unknown at preview, a valid `baselineUnreadable` allowance); mandatory
  * violations use the public string form, so a user's own config (`enforcementLevel`) still rules.
  * `test/policies/sdk-report.test.ts` runs the SDK's real analyze handler to prove both paths.
  */

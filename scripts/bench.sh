@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # npm run bench -- what the program and the guard cost as work grows.
 # Prints a Markdown table (stdout, and bench/results.md); progress on stderr.
+#   0. what every preview pays: type-checking the program (project default vs
+#      PULUMI_NODEJS_TRANSPILE_ONLY=true/false) and the policy pack's start-up
+#      (without / with the pack / a fresh clone's pack), with a breakdown;
 #   1. program cost against size: under Pulumi mocks and with `pulumi preview`
 #      (render target) for Store replicas 3/30/300 and 1/5/20 clusters;
 #   2. the guard: preview with and without --policy-pack policies, and the
@@ -37,8 +40,9 @@ if [ -n "$cache_built" ] || cluster_answers; then
 fi
 [ -n "$kubectl_bin" ] || log "no cluster toolchain cache: the kubectl dry-run is skipped (npm run cluster:up builds it)"
 
-# Engine runs: no update checks or plugin downloads, transpile-only programs;
-# each project copy gets its own file backend and passphrase (bench/lib/project.ts).
+# Engine runs: no update checks or plugin downloads, transpile-only programs
+# (the project's tsconfig.json already says so; section 0 sets the variable per
+# run); each project copy gets its own file backend and passphrase (bench/lib/project.ts).
 export PULUMI_NODEJS_TRANSPILE_ONLY=true PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export ELASTICELL_BENCH_KUBECTL="$kubectl_bin"
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

@@ -51,6 +51,20 @@ export interface TierClientService {
 /** The disruption budget of a tier, from its replica count. */
 export type Disruption = { readonly minAvailable: number } | { readonly maxUnavailable: number };
 
+/**
+ * How the kubelet decides a pod is Ready (absent on a profile: a TCP connection to `readinessPort`).
+ * `http`: a GET on a container port; `script`: `/bin/sh <file>` from the tier's ConfigMap (exit 0: Ready).
+ */
+export type TierReadiness =
+    | { readonly kind: "http"; readonly port: string; readonly path: string; readonly timeoutSeconds: number }
+    | { readonly kind: "script"; readonly file: string; readonly timeoutSeconds: number };
+
+/** A preStop hook: `/bin/sh <file>` from the tier's ConfigMap, which gives up after `budgetSeconds`. */
+export interface TierPreStop {
+    readonly file: string;
+    readonly budgetSeconds: number;
+}
+
 /** One tier's shape: ports, storage, start script, probe and disruption budget. */
 export interface TierProfile {
     readonly kind: TierKind;
@@ -64,8 +78,14 @@ export interface TierProfile {
     readonly storage?: TierStorage;
     /** Scratch directory on an emptyDir (the proxy writes its config there). */
     readonly scratchPath?: string;
-    /** Port name the readiness probe opens a TCP connection to. */
+    /** Port name the readiness probe opens a TCP connection to (unless `readiness` says otherwise). */
     readonly readinessPort: string;
+    /** A readiness check that means more than an open port. @default TCP on `readinessPort` */
+    readonly readiness?: TierReadiness;
+    /** Runs before the container is stopped (a rolling update, a drain). @default none */
+    readonly preStop?: TierPreStop;
+    /** The pod learns its node's zone and rack (settings `topology`; see `tier/zone.ts`). @default false */
+    readonly zoneAware?: boolean;
     /** The start script (POSIX sh), rendered for this cluster. */
     readonly startScript: (ctx: ClusterContext) => string;
     /** Further ConfigMap entries mounted beside the script. */

@@ -28,12 +28,26 @@ export function scriptHeader(tier: string): string {
  * pod by that name, so starting earlier would advertise an unreachable
  * address. The headless Service publishes not-ready addresses, so the record
  * appears before the pod is Ready and the wait cannot deadlock.
+ *
+ * `getent hosts` resolves like the binaries will (resolv.conf search list and
+ * /etc/hosts; glibc and musl images have it). busybox `nslookup` ignores the
+ * search list, so an image without `getent` (plain busybox) asks it for the
+ * fully qualified name, built from the first search domain
+ * (`<ns>.svc.<cluster-domain>`). `RESOLV_CONF` overrides the file (tests).
  */
 export function waitForOwnDns(timeoutSeconds: number): string {
     return [
         'domain="${HOSTNAME}.${PEER_SERVICE_NAME}.${NAMESPACE}.svc"',
+        "resolves() {",
+        "  if command -v getent >/dev/null 2>&1; then",
+        '    getent hosts "$1" >/dev/null 2>&1',
+        "  else",
+        `    search="$(awk '$1 == "search" { print $2; exit }' "\${RESOLV_CONF:-/etc/resolv.conf}" 2>/dev/null)"`,
+        '    nslookup "$1.${search#"${NAMESPACE}".svc.}" >/dev/null 2>&1',
+        "  fi",
+        "}",
         "waited=0",
-        'until nslookup "${domain}" >/dev/null 2>&1; do',
+        'until resolves "${domain}"; do',
         "  waited=$((waited + 1))",
         `  if [ "\${waited}" -ge ${timeoutSeconds} ]; then`,
         `    echo "\${domain} does not resolve after ${timeoutSeconds}s; is the headless Service \${PEER_SERVICE_NAME} there?" >&2`,

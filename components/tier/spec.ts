@@ -4,17 +4,11 @@
  */
 import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
-import {
-    configMapName,
-    peerServiceName,
-    statefulSetName,
-    tierLabels,
-    tierSelector,
-} from "../labels";
+import { configMapName, peerServiceName, statefulSetName, tierLabels, tierSelector } from "../labels";
 import type { ProxyConfig, StoreConfig } from "../config";
 import type { ClusterContext, TierProfile } from "./profile";
 import { PodInfoDir, StartupDir } from "./script";
-
+import { containerSecurityContext, podSecurityContext } from "./security";
 
 /**
  * Scheduling and sizing of one tier, as validated by the config schema (derived from it, never
@@ -150,6 +144,7 @@ function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
     if (profile.peerPorts !== undefined) {
         env.push({ name: "PEER_SERVICE_NAME", value: peerServiceName(ctx.cluster, profile.kind) });
     }
+    env.push(...(profile.env?.(ctx) ?? []));
     if (profile.needsPodIP === true) {
         env.push({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
     }
@@ -175,6 +170,7 @@ function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
         // Readiness only: a TCP check never blocks bootstrap (peers are found
         // through not-ready DNS records), and no liveness probe kills a
         // member while raft is still catching up.
+        securityContext: containerSecurityContext(settings.securityContext),
         readinessProbe: {
             tcpSocket: { port: profile.readinessPort },
             initialDelaySeconds: 5,
@@ -204,7 +200,9 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
     const meta = metadata(args, statefulSetName(ctx.cluster, profile.kind));
     const storage = profile.storage;
     return {
-        metadata: meta,
+        // The program owns its tiers: `pulumi up` takes back fields another manager changed (a
+        // `kubectl scale`), which the pack and the admission policy have judged first.
+        metadata: { ...meta, annotations: { ...meta.annotations, "pulumi.com/patchForce": "true" } },
         spec: {
             replicas: settings.replicas,
             serviceName:
@@ -232,6 +230,7 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
                     affinity: affinity(args),
                     topologySpreadConstraints: topologySpread(args),
                     terminationGracePeriodSeconds: 30,
+                    securityContext: podSecurityContext(settings.securityContext),
                 },
             },
             volumeClaimTemplates:

@@ -1,10 +1,13 @@
 /**
  * The `Tier` component: registers the objects `buildTier` plans for one tier
- * (ConfigMap, Services, StatefulSet, PodDisruptionBudget). Registration only.
+ * (ConfigMap, Services, StatefulSet, PodDisruptionBudget), its NetworkPolicy and, for a stateful
+ * tier, one PersistentVolumeClaim per ordinal (`buildClaims`). Registration only.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { NetworkPolicyManifest } from "../network/policy";
 import { buildTier, type TierSpecArgs } from "./spec";
+import { buildClaims } from "./volumes";
 
 /** Arguments of a `Tier`: the resolved settings of `buildTier`, and how the engine treats its StatefulSet. */
 export interface TierArgs extends TierSpecArgs {
@@ -14,6 +17,11 @@ export interface TierArgs extends TierSpecArgs {
      * @default false
      */
     readonly protect?: boolean;
+    /**
+     * The tier's NetworkPolicy (`buildNetworkPolicies`), registered before the StatefulSet so no pod
+     * runs unprotected. @default none (config `networkPolicy.enabled: false`)
+     */
+    readonly networkPolicy?: NetworkPolicyManifest;
 }
 
 export class Tier extends pulumi.ComponentResource {
@@ -33,11 +41,24 @@ export class Tier extends pulumi.ComponentResource {
         const services = [plan.peerService, plan.clientService]
             .filter((s) => s !== undefined)
             .map((s) => new k8s.core.v1.Service(s.metadata.name, s, child));
+        const policy =
+            args.networkPolicy === undefined
+                ? []
+                : [new k8s.networking.v1.NetworkPolicy(args.networkPolicy.metadata.name, args.networkPolicy, child)];
+        // The program sizes the volumes: claims exist before their pods, so the StatefulSet controller
+        // adopts them (a new ordinal starts at the configured size), and a larger size grows them in place.
+        // retainOnDelete: dropping a claim from the program (scale-in, destroy) never deletes its data.
+        const claims = buildClaims(args).map(
+            (c) => new k8s.core.v1.PersistentVolumeClaim(c.metadata.name, { metadata: c.metadata, spec: c.spec }, { ...child, retainOnDelete: true }),
+        );
         // Services first: pods resolve their own DNS record before starting.
         const statefulSet = new k8s.apps.v1.StatefulSet(plan.statefulSet.metadata.name, plan.statefulSet, {
             ...child,
-            dependsOn: [configMap, ...services],
+            dependsOn: [configMap, ...services, ...policy, ...claims],
             protect: args.protect === true && args.profile.storage !== undefined,
+            // The API server never updates volumeClaimTemplates: the StatefulSet keeps those of its first
+            // deployment (a change would replace it, every pod at once); the claims above carry the size.
+            ignoreChanges: ["spec.volumeClaimTemplates"],
         });
         new k8s.policy.v1.PodDisruptionBudget(plan.podDisruptionBudget.metadata.name, plan.podDisruptionBudget, child);
 

@@ -1,12 +1,16 @@
 /**
- * The transport of the Kubernetes baseline: GET requests to the API server of a kubeconfig, each
- * with a deadline. Failures become `BaselineUnreadableError`s; after a timeout or a refused
- * connection the server counts as unreachable for the life of the client, so later reads fail
- * fast instead of waiting again.
+ * The transport of the Kubernetes baseline: GET requests to the API server of a kubeconfig. An
+ * exec credential plugin, when the user has one, runs first within its own budget
+ * (`execTimeoutMs`, default 30 s); then each request has the read deadline (`timeoutMs`).
+ * Failures become `BaselineUnreadableError`s; after a timeout or a refused connection the server
+ * counts as unreachable for the life of the client, and a failed plugin is not run again, so
+ * later reads fail fast instead of waiting again.
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import { KubeconfigError, loadKubeconfig, type Connection, type KubeSettings } from "./kubeconfig";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { DefaultExecTimeoutMs, ExecCredentialError, runExecPlugin, type Credential, type ExecConfig } from "./exec-credential";
+import { KubeconfigError, loadKubeconfig, type Connection, type KubeSettings, type LoadOptions } from "./kubeconfig";
 import { BaselineUnreadableError } from "./types";
 
 /** An HTTP answer: status and body text. */
@@ -29,20 +33,43 @@ const unreachableCodes = new Set([
 
 class Timeout extends Error {}
 
+/** Tuning of an `ApiClient`. */
+export interface ApiClientOptions extends LoadOptions {
+    /** Time budget of an exec credential plugin in ms; default `DefaultExecTimeoutMs`. */
+    readonly execTimeoutMs?: number;
+}
+
+/** A copy of `kc` whose user carries `cred` (client-node reads PEM data base64-encoded). */
+function withCredential(kc: KubeConfig, cred: Credential): KubeConfig {
+    const b64 = (pem: string | undefined) => (pem === undefined ? {} : { data: Buffer.from(pem, "utf8").toString("base64") });
+    const users = kc.getUsers().map((u) => ({
+        ...u,
+        ...(cred.token === undefined ? {} : { token: cred.token }),
+        ...(cred.clientCertificateData === undefined ? {} : { certData: b64(cred.clientCertificateData).data }),
+        ...(cred.clientKeyData === undefined ? {} : { keyData: b64(cred.clientKeyData).data }),
+    }));
+    const copy = new (kc.constructor as new () => KubeConfig)();
+    copy.loadFromOptions({ clusters: kc.getClusters(), contexts: kc.getContexts(), users, currentContext: kc.getCurrentContext() });
+    return copy;
+}
+
 /** GETs against the API server of one kubeconfig (loaded once, on the first request). */
 export class ApiClient {
     private connection: Promise<Connection> | undefined;
     private unreachable: BaselineUnreadableError | undefined;
+    private credential: { readonly promise: Promise<Credential>; expires?: number } | undefined;
 
     /**
      * @param settings provider settings selecting the kubeconfig, context and cluster
      * @param target description of the baseline, for messages
-     * @param timeoutMs deadline of one request, kubeconfig auth included
+     * @param timeoutMs deadline of one request (after an exec plugin, which has its own budget)
+     * @param options exec plugin budget, and where the kubeconfig loader looks (tests)
      */
     constructor(
         private readonly settings: KubeSettings,
         private readonly target: string,
         private readonly timeoutMs: number,
+        private readonly options: ApiClientOptions = {},
     ) {}
 
     /** The loaded kubeconfig; throws `BaselineUnreadableError` when it cannot be used. */
@@ -53,7 +80,7 @@ export class ApiClient {
 
     private async loadConnection(): Promise<Connection> {
         try {
-            return await loadKubeconfig(this.settings);
+            return await loadKubeconfig(this.settings, this.options);
         } catch (err) {
             if (err instanceof KubeconfigError) {
                 throw new BaselineUnreadableError(this.target, err.message);
@@ -67,6 +94,7 @@ export class ApiClient {
         if (this.unreachable !== undefined) {
             throw this.unreachable;
         }
+        const kc = conn.exec === undefined ? conn.kc : withCredential(conn.kc, await this.execCredential(conn.exec));
         const url = new URL(conn.server.replace(/\/+$/, "") + apiPath);
         const controller = new AbortController();
         let timer: NodeJS.Timeout | undefined;
@@ -77,7 +105,7 @@ export class ApiClient {
             }, this.timeoutMs);
         });
         try {
-            return await Promise.race([this.send(conn, url, controller.signal), deadline]);
+            return await Promise.race([this.send(kc, url, controller.signal), deadline]);
         } catch (err) {
             if (err instanceof BaselineUnreadableError) {
                 throw err;
@@ -107,9 +135,32 @@ export class ApiClient {
         }
     }
 
-    private async send(conn: Connection, url: URL, signal: AbortSignal): Promise<ApiResponse> {
+    /**
+     * The exec plugin's credential, run once and reused until it expires; a failure is kept, so a
+     * plugin that timed out is not waited on again.
+     */
+    private async execCredential(exec: ExecConfig): Promise<Credential> {
+        let c = this.credential;
+        if (c === undefined || (c.expires !== undefined && c.expires <= Date.now())) {
+            const entry: { readonly promise: Promise<Credential>; expires?: number } = {
+                promise: runExecPlugin(exec, this.options.execTimeoutMs ?? DefaultExecTimeoutMs),
+            };
+            entry.promise.then((cred) => (entry.expires = cred.expires), () => undefined);
+            this.credential = c = entry;
+        }
+        try {
+            return await c.promise;
+        } catch (err) {
+            if (err instanceof ExecCredentialError) {
+                throw new BaselineUnreadableError(this.target, err.message);
+            }
+            throw err;
+        }
+    }
+
+    private async send(kc: KubeConfig, url: URL, signal: AbortSignal): Promise<ApiResponse> {
         const opts: https.RequestOptions = {};
-        await conn.kc.applyToHTTPSOptions(opts);
+        await kc.applyToHTTPSOptions(opts);
         const headers = { ...(opts.headers as Record<string, string> | undefined), Accept: "application/json" };
         const client = url.protocol === "http:" ? http : https;
         return new Promise<ApiResponse>((resolve, reject) => {

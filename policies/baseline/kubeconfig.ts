@@ -1,99 +1,199 @@
 /**
- * Loading the kubeconfig the way the Kubernetes provider does: its `kubeconfig` input is a path
- * or the contents; without it, the ambient kubeconfig (KUBECONFIG, possibly several files merged,
- * then ~/.kube/config, then in-cluster). `context` picks the context, `cluster` overrides the
- * context's cluster. `@kubernetes/client-node` (ESM) is imported only when a cluster is read.
+ * Finding the cluster and credentials exactly as the Kubernetes provider does (pulumi-kubernetes
+ * v4 `provider.go` Configure, client-go v0.33 `tools/clientcmd`; the rules themselves are in
+ * `kubeconfig-rules.ts`):
+ * - provider `kubeconfig` set (stack config `kubernetes:kubeconfig` or an explicit provider's
+ *   input): `parseKubeconfigString`: `~` and `~/` are the user's home from the password database
+ *   (Go `user.Current()`, not $HOME); if that path exists it is read, otherwise the value is the
+ *   contents. Paths are relative to the provider's working directory (the Pulumi project), also
+ *   the paths inside the file (the provider uses `clientcmd.Load`, not `LoadFromFile`). Then
+ *   `NewDefaultClientConfig` with the `context`/`cluster` overrides: no KUBECONFIG, no in-cluster.
+ * - otherwise the ambient kubeconfig: `NewDefaultClientConfigLoadingRules` (the KUBECONFIG list,
+ *   split on ":", duplicates dropped, merged first-wins; or $HOME/.kube/config), then
+ *   `DeferredLoadingClientConfig.ClientConfig`: when that selects nothing (empty config) and
+ *   in-cluster config is possible, the in-cluster service account.
+ * `@kubernetes/client-node` (ESM, imported only when a cluster is read) gets only the selected
+ * cluster and user, for TLS and static credentials; exec plugins are run by `exec-credential.ts`.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as yaml from "js-yaml";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { execConfigOf, type ExecConfig } from "./exec-credential";
+import { inClusterPossible, inClusterSelection, ServiceAccountDir } from "./in-cluster";
+import {
+    EmptyConfigError,
+    KubeconfigError,
+    mergeKubeconfigs,
+    parseKubeconfig,
+    readKubeconfigFile,
+    selectContext,
+    type RawKubeconfig,
+    type Selection,
+} from "./kubeconfig-rules";
 import { findProjectDir } from "./project-dir";
 
-/** Provider settings that select the API server and credentials. */
+export { KubeconfigError } from "./kubeconfig-rules";
+
+/** Provider settings that select the API server and credentials ("" = unset, as the provider reads them). */
 export interface KubeSettings {
-    /** kubeconfig path or contents; undefined = ambient kubeconfig. */
+    /** kubeconfig path or contents; undefined or "" = ambient kubeconfig. */
     readonly kubeconfig?: string;
     readonly context?: string;
     readonly cluster?: string;
 }
 
+/** Where the loader looks; tests replace the fixed places. */
+export interface LoadOptions {
+    /** The provider's working directory; default `findProjectDir`. */
+    readonly projectDir?: () => string;
+    /** Service-account directory of in-cluster config; default `ServiceAccountDir` (client-go's, fixed). */
+    readonly serviceAccountDir?: string;
+}
+
 /** A loaded kubeconfig, its API server and the context in use. */
 export interface Connection {
+    /** client-node config holding only the selected cluster and user (without exec). */
     readonly kc: KubeConfig;
     readonly server: string;
+    /** The context's name ("" when none). */
     readonly context: string;
+    /** Where the settings came from, e.g. `KUBECONFIG file /a/config`. */
+    readonly source: string;
+    /** The user's exec credential plugin, if any. */
+    readonly exec?: ExecConfig;
 }
 
-/** The kubeconfig cannot be used; the message completes "cannot read the deployed state: ". */
-export class KubeconfigError extends Error {}
-
-/**
- * A kubeconfig path as the provider reads it: `~` is the home directory, and
- * a relative path is relative to the Pulumi project (the provider runs
- * there; this pack runs in its own directory).
- */
-function expandPath(p: string): string {
-    if (p === "~" || p.startsWith("~/")) {
-        return path.join(os.homedir(), p.slice(1));
-    }
-    return path.isAbsolute(p) ? p : path.resolve(findProjectDir(), p);
+/** The selection and where it came from. */
+export interface Resolved {
+    readonly selection: Selection;
+    readonly source: string;
 }
 
-/** Kubeconfig contents are multi-line YAML or JSON; anything else is taken as a path. */
-function isPath(value: string): boolean {
-    return !value.includes("\n") && !value.trimStart().startsWith("{");
-}
-
-function fail(reason: string): never {
-    throw new KubeconfigError(reason);
-}
-
-/** Loads the kubeconfig for `settings`; throws `KubeconfigError` saying what is wrong. */
-export async function loadKubeconfig(settings: KubeSettings): Promise<Connection> {
-    const k8s = await import("@kubernetes/client-node");
-    const kc = new k8s.KubeConfig();
-    const { kubeconfig, context, cluster } = settings;
+/** Go `user.Current().HomeDir`: the password database, then $HOME. */
+function passwdHome(): string {
     try {
-        if (kubeconfig !== undefined) {
-            if (isPath(kubeconfig)) {
-                const file = expandPath(kubeconfig);
-                if (!fs.existsSync(file)) {
-                    fail(`the kubeconfig file ${file} does not exist`);
-                }
-                kc.loadFromFile(file);
-            } else {
-                kc.loadFromString(kubeconfig);
-            }
-        } else {
-            const env = process.env["KUBECONFIG"];
-            const home = path.join(os.homedir(), ".kube", "config");
-            const inCluster = process.env["KUBERNETES_SERVICE_HOST"] !== undefined;
-            if ((env === undefined || env === "") && !fs.existsSync(home) && !inCluster) {
-                fail(`no kubeconfig: KUBECONFIG is not set and ${home} does not exist`);
-            }
-            kc.loadFromDefault();
+        return os.userInfo().homedir;
+    } catch {
+        return os.homedir();
+    }
+}
+
+/** The provider's `kubeconfig` setting: a path (read) or the contents (`parseKubeconfigString`). */
+function explicitConfig(value: string, projectDir: string): { config: RawKubeconfig; source: string } {
+    let p = value;
+    if (p === "~") {
+        p = passwdHome();
+    } else if (p.startsWith("~/")) {
+        p = path.join(passwdHome(), p.slice(2));
+    }
+    const file = path.resolve(projectDir, p);
+    let stat: fs.Stats | undefined;
+    try {
+        stat = fs.statSync(file);
+    } catch {
+        stat = undefined;
+    }
+    if (stat !== undefined) {
+        if (stat.isDirectory()) {
+            throw new KubeconfigError(`the kubeconfig path ${file} is a directory`);
         }
+        const source = `the kubeconfig file ${file}`;
+        return { config: parseKubeconfig(fs.readFileSync(file, "utf8"), source, projectDir), source };
+    }
+    let doc: unknown;
+    try {
+        doc = yaml.load(value);
+    } catch {
+        doc = undefined;
+    }
+    if (doc === null || typeof doc !== "object") {
+        // The provider would parse the path as contents and fail; say what the user meant.
+        throw new KubeconfigError(`the kubeconfig file ${file} does not exist`);
+    }
+    return { config: parseKubeconfig(value, "the kubeconfig contents", projectDir), source: "the kubeconfig contents in the provider settings" };
+}
+
+/** KUBECONFIG split and deduplicated (`filepath.SplitList`, `deduplicate`), or [$HOME/.kube/config]. */
+function ambientFiles(projectDir: string): { files: string[]; fromEnv: boolean } {
+    const env = process.env["KUBECONFIG"] ?? "";
+    if (env === "") {
+        // client-go homedir.HomeDir() on Linux is $HOME, unchecked.
+        return { files: [path.resolve(projectDir, process.env["HOME"] ?? "", ".kube", "config")], fromEnv: false };
+    }
+    const files = [...new Set(env.split(path.delimiter).filter((f) => f !== ""))];
+    return { files: files.map((f) => path.resolve(projectDir, f)), fromEnv: true };
+}
+
+/** The ambient kubeconfig, merged, selected, or in-cluster when it selects nothing. */
+function ambient(settings: KubeSettings, projectDir: string, serviceAccountDir: string): Resolved {
+    const { files, fromEnv } = ambientFiles(projectDir);
+    const found: { file: string; config: RawKubeconfig }[] = [];
+    for (const file of files) {
+        const config = readKubeconfigFile(file);
+        if (config !== undefined) {
+            found.push({ file, config });
+        }
+    }
+    const merged = mergeKubeconfigs(found.map((f) => f.config));
+    const overrideContext = settings.context ?? "";
+    const names = found.map((f) => f.file).join(", ");
+    try {
+        const selection = selectContext(merged, settings, overrideContext !== "" ? overrideContext : merged.currentContext);
+        return { selection, source: fromEnv ? `KUBECONFIG (${names})` : names };
     } catch (err) {
-        if (err instanceof KubeconfigError) {
+        if (!(err instanceof EmptyConfigError)) {
             throw err;
         }
-        fail(`the kubeconfig cannot be loaded (${(err as Error).message.split("\n")[0]})`);
-    }
-    if (context !== undefined) {
-        if (kc.getContextObject(context) === null) {
-            fail(`the kubeconfig has no context "${context}"`);
+        if (inClusterPossible(serviceAccountDir)) {
+            return { selection: inClusterSelection(serviceAccountDir), source: "the in-cluster service account" };
         }
-        kc.setCurrentContext(context);
+        if (found.length === 0) {
+            const where = fromEnv ? `KUBECONFIG (${files.join(":")}) names no existing file` : `KUBECONFIG is not set and ${files[0] ?? ""} does not exist`;
+            throw new KubeconfigError(`no kubeconfig: ${where}, and this is not a pod with a service account`);
+        }
+        throw new KubeconfigError(`${err.message} (${fromEnv ? `KUBECONFIG: ${names}` : names})`);
     }
-    const current = kc.getCurrentContext();
-    const contexts = kc.getContexts().map((c) => (c.name === current && cluster !== undefined ? { ...c, cluster } : c));
+}
+
+/** Selects the cluster and user the provider would use for `settings`; throws `KubeconfigError`. */
+export function resolveKubeconfig(settings: KubeSettings, options: LoadOptions = {}): Resolved {
+    const projectDir = (options.projectDir ?? (() => findProjectDir()))();
+    const value = settings.kubeconfig ?? "";
+    if (value === "") {
+        return ambient(settings, projectDir, options.serviceAccountDir ?? ServiceAccountDir);
+    }
+    const { config, source } = explicitConfig(value, projectDir);
+    try {
+        return { selection: selectContext(config, settings, config.currentContext), source };
+    } catch (err) {
+        // NewDefaultClientConfig has no in-cluster fallback: an empty selection is an error here.
+        throw err instanceof KubeconfigError ? new KubeconfigError(`${err.message} (${source})`) : err;
+    }
+}
+
+/** Loads the kubeconfig for `settings` as the provider would; throws `KubeconfigError` saying what is wrong. */
+export async function loadKubeconfig(settings: KubeSettings, options: LoadOptions = {}): Promise<Connection> {
+    const { selection, source } = resolveKubeconfig(settings, options);
+    const server = String(selection.cluster["server"]);
+    const { exec, ...user } = selection.user ?? {};
     // Plain-HTTP servers have no TLS to verify; client-node refuses them otherwise, client-go does not.
-    const clusters = kc.getClusters().map((c) => (c.server.startsWith("http:") ? { ...c, skipTLSVerify: true } : c));
-    kc.loadFromOptions({ clusters, contexts, users: kc.getUsers(), currentContext: current });
-    const server = kc.getCurrentCluster()?.server;
-    if (server === undefined || server === "") {
-        fail(current === "" ? "the kubeconfig has no current context" : `context "${current}" names no cluster with a server in the kubeconfig`);
+    const cluster = server.startsWith("http:") ? { ...selection.cluster, "insecure-skip-tls-verify": true } : selection.cluster;
+    const k8s = await import("@kubernetes/client-node");
+    const kc = new k8s.KubeConfig();
+    try {
+        kc.loadFromString(
+            JSON.stringify({
+                clusters: [{ name: "selected", cluster }],
+                users: [{ name: "selected", user }],
+                contexts: [{ name: "selected", context: { cluster: "selected", user: "selected" } }],
+                "current-context": "selected",
+            }),
+        );
+    } catch (err) {
+        throw new KubeconfigError(`${source} cannot be used (${(err as Error).message.split("\n")[0]})`);
     }
-    return { kc, server, context: current };
+    const execConfig = execConfigOf(exec, selection.userName);
+    return { kc, server, context: selection.contextName, source, ...(execConfig === undefined ? {} : { exec: execConfig }) };
 }

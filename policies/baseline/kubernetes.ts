@@ -2,23 +2,28 @@
  * Baseline read live from the Kubernetes API, with the settings the resource's provider uses:
  * its `kubeconfig` (a path or the contents, as the provider accepts), `context` and `cluster`,
  * else the ambient kubeconfig (KUBECONFIG, then ~/.kube/config, then in-cluster), as the provider
- * does. Each request has a short deadline (see `api-client.ts`). 404 means "not deployed" (first
- * deployment); 401/403, refused connections, timeouts and bad kubeconfigs make the baseline
- * unreadable. Results (and failures) are cached for the life of the process: one read per object
+ * does (see `kubeconfig.ts`). An exec credential plugin has its own budget, then each request a
+ * short deadline (see `api-client.ts`). 404 means "not deployed" (first deployment); 401/403,
+ * refused connections, timeouts and bad kubeconfigs make the baseline unreadable: fail closed. A
+ * cluster-wide list refused with 403 is unreadable too, never "nothing elsewhere". Results (and failures) are cached for the life of the process: one read per object
  * (or list) per run.
  */
 import type { Connection } from "./kubeconfig";
-import { ApiClient, type ApiResponse } from "./api-client";
+import { ApiClient, type ApiClientOptions, type ApiResponse } from "./api-client";
 import { podFromManifest } from "./pods";
 import {
     BaselineUnreadableError,
+    claimFromManifest,
     deployedFromManifest,
+    storageClassFromManifest,
     type Baseline,
+    type DeployedClaim,
     type DeployedPod,
     type DeployedStatefulSet,
+    type DeployedStorageClass,
 } from "./types";
 
-/** Default deadline of one API read, kubeconfig auth (exec plugins) included. */
+/** Default deadline of one API read (an exec credential plugin has its own, `DefaultExecTimeoutMs`). */
 export const DefaultTimeoutMs = 5000;
 
 /** Where to find the API: the provider's settings, or none for the ambient kubeconfig. */
@@ -33,8 +38,8 @@ export interface KubernetesTarget {
     readonly origin: string;
 }
 
-/** Tuning for tests. */
-export interface KubernetesBaselineOptions {
+/** Tuning, mostly for tests. */
+export interface KubernetesBaselineOptions extends ApiClientOptions {
     /** Deadline per read in ms; default `DefaultTimeoutMs`. */
     readonly timeoutMs?: number;
 }
@@ -42,6 +47,8 @@ export interface KubernetesBaselineOptions {
 /** RBAC resource names, for the 403 hint. */
 const StatefulSets = "statefulsets.apps";
 const Pods = "pods";
+const Claims = "persistentvolumeclaims";
+const StorageClasses = "storageclasses.storage.k8s.io";
 
 function statusMessage(body: string): string {
     try {
@@ -81,6 +88,8 @@ export class KubernetesBaseline implements Baseline {
     private readonly gets = new Map<string, Promise<DeployedStatefulSet | undefined>>();
     private readonly lists = new Map<string, Promise<readonly DeployedStatefulSet[]>>();
     private readonly pods = new Map<string, Promise<readonly DeployedPod[]>>();
+    private readonly claims = new Map<string, Promise<readonly DeployedClaim[]>>();
+    private readonly classes = new Map<string, Promise<DeployedStorageClass | undefined>>();
 
     constructor(
         readonly settings: KubernetesTarget,
@@ -88,7 +97,7 @@ export class KubernetesBaseline implements Baseline {
     ) {
         const context = settings.context === undefined ? "" : `, context "${settings.context}"`;
         this.target = `the Kubernetes API (kubeconfig of ${settings.origin}${context})`;
-        this.api = new ApiClient(settings, this.target, options.timeoutMs ?? DefaultTimeoutMs);
+        this.api = new ApiClient(settings, this.target, options.timeoutMs ?? DefaultTimeoutMs, options);
     }
 
     getStatefulSet(namespace: string, name: string): Promise<DeployedStatefulSet | undefined> {
@@ -101,13 +110,53 @@ export class KubernetesBaseline implements Baseline {
     ): Promise<readonly DeployedStatefulSet[]> {
         const labelSelector = selectorText(selector);
         const key = `${labelSelector}|${[...namespaces].sort().join(",")}`;
-        return memo(this.lists, key, () => this.readList(labelSelector, namespaces));
+        return memo(this.lists, key, () => this.readList(labelSelector));
     }
 
     /** Pods of one namespace by label (`GET /api/v1/namespaces/{ns}/pods?labelSelector=`). */
     listPods(namespace: string, selector: Readonly<Record<string, string>>): Promise<readonly DeployedPod[]> {
         const labelSelector = selectorText(selector);
         return memo(this.pods, `${namespace}|${labelSelector}`, () => this.readPods(namespace, labelSelector));
+    }
+
+    /** Every PVC of one namespace (`GET /api/v1/namespaces/{ns}/persistentvolumeclaims`). */
+    listClaims(namespace: string): Promise<readonly DeployedClaim[]> {
+        return memo(this.claims, namespace, () => this.readClaims(namespace));
+    }
+
+    /**
+     * A StorageClass (`GET /apis/storage.k8s.io/v1/storageclasses/{name}`), or the default class
+     * (the list, first class annotated default) when `name` is undefined; undefined when none.
+     */
+    getStorageClass(name: string | undefined): Promise<DeployedStorageClass | undefined> {
+        return memo(this.classes, name ?? "", () => this.readStorageClass(name));
+    }
+
+    private async readStorageClass(name: string | undefined): Promise<DeployedStorageClass | undefined> {
+        const conn = await this.api.connect();
+        const path = "/apis/storage.k8s.io/v1/storageclasses";
+        const where = name === undefined ? "storageclasses" : `storageclass ${name}`;
+        const res = await this.api.get(conn, name === undefined ? path : `${path}/${encodeURIComponent(name)}`, where);
+        if (res.status === 404) {
+            return undefined;
+        }
+        // Cluster-scoped: a 403 asks for a ClusterRole (the message of a cluster-wide read).
+        this.expectOk(conn, res, where, undefined, StorageClasses);
+        if (name !== undefined) {
+            return storageClassFromManifest(this.parse(res, where));
+        }
+        return this.items(res, where, storageClassFromManifest).find((c) => c.isDefault);
+    }
+
+    private async readClaims(namespace: string): Promise<readonly DeployedClaim[]> {
+        const conn = await this.api.connect();
+        const where = `persistentvolumeclaims in namespace ${namespace}`;
+        const res = await this.api.get(conn, `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims`, where);
+        if (res.status === 404) {
+            return [];
+        }
+        this.expectOk(conn, res, where, namespace, Claims);
+        return this.items(res, where, (item) => claimFromManifest(item, namespace));
     }
 
     private async readStatefulSet(namespace: string, name: string): Promise<DeployedStatefulSet | undefined> {
@@ -129,28 +178,16 @@ export class KubernetesBaseline implements Baseline {
         return sts;
     }
 
-    private async readList(labelSelector: string, namespaces: readonly string[]): Promise<readonly DeployedStatefulSet[]> {
+    /**
+     * The cluster-wide list. A 403 (namespace-scoped credentials) is unreadable: listing the
+     * namespaces we know of would miss a tier elsewhere and read "nothing there" as "safe".
+     */
+    private async readList(labelSelector: string): Promise<readonly DeployedStatefulSet[]> {
         const conn = await this.api.connect();
-        const query = `?labelSelector=${encodeURIComponent(labelSelector)}`;
-        const all = await this.api.get(conn, `/apis/apps/v1/statefulsets${query}`, "statefulsets in all namespaces");
-        if (all.status === 200) {
-            return this.items(all, "statefulsets in all namespaces", asStatefulSet);
-        }
-        if (all.status !== 403 || namespaces.length === 0) {
-            this.expectOk(conn, all, "statefulsets in all namespaces", undefined, StatefulSets);
-        }
-        // Not allowed to list cluster-wide: list the namespaces we know of instead.
-        const out: DeployedStatefulSet[] = [];
-        for (const ns of [...new Set(namespaces)].sort()) {
-            const where = `statefulsets in namespace ${ns}`;
-            const res = await this.api.get(conn, `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/statefulsets${query}`, where);
-            if (res.status === 404) {
-                continue;
-            }
-            this.expectOk(conn, res, where, ns, StatefulSets);
-            out.push(...this.items(res, where, asStatefulSet));
-        }
-        return out;
+        const where = "statefulsets in all namespaces";
+        const all = await this.api.get(conn, `/apis/apps/v1/statefulsets?labelSelector=${encodeURIComponent(labelSelector)}`, where);
+        this.expectOk(conn, all, where, undefined, StatefulSets);
+        return this.items(all, where, asStatefulSet);
     }
 
     private async readPods(namespace: string, labelSelector: string): Promise<readonly DeployedPod[]> {
@@ -200,11 +237,17 @@ export class KubernetesBaseline implements Baseline {
             );
         }
         if (res.status === 403) {
-            const scope = namespace === undefined ? "across all namespaces" : `in namespace ${namespace}`;
+            const denied = `the credentials of context "${conn.context}" may not read ${where} (403 Forbidden${detail})`;
+            if (namespace !== undefined) {
+                throw new BaselineUnreadableError(this.target, `${denied}; grant get and list on ${resource} in namespace ${namespace}`);
+            }
             throw new BaselineUnreadableError(
                 this.target,
-                `the credentials of context "${conn.context}" may not read ${where} (403 Forbidden${detail}); ` +
-                    `grant get and list on ${resource} ${scope}`,
+                `${denied}. The guard must see every elasticell tier of the cluster, whatever its namespace, so ` +
+                    `namespace-scoped credentials are not enough: grant get and list on ${resource} across all namespaces ` +
+                    `with a ClusterRole, e.g. \`kubectl create clusterrole elasticell-guard-read --verb=get,list ` +
+                    `--resource=statefulsets.apps,pods,persistentvolumeclaims,storageclasses.storage.k8s.io\` and \`kubectl create clusterrolebinding ` +
+                    `elasticell-guard-read --clusterrole=elasticell-guard-read --user=<user> (or --serviceaccount=<namespace>:<name>)\``,
             );
         }
         throw new BaselineUnreadableError(this.target, `reading ${where} from ${conn.server} failed with HTTP ${res.status}${detail}`);

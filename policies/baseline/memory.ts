@@ -6,6 +6,7 @@ import {
     type DeployedClaim,
     type DeployedPod,
     type DeployedStatefulSet,
+    type DeployedStorageClass,
 } from "./types";
 
 /** Pods of a `MemoryBaseline`. */
@@ -31,6 +32,7 @@ export class MemoryBaseline implements Baseline {
      * @param target description used in messages
      * @param pods the pods, and whether they are readable
      * @param claims the PVCs; undefined answers "no volumes to read", as a render directory does
+     * @param storageClasses the StorageClasses; undefined answers "no classes to read", as a render directory does
      */
     constructor(
         readonly statefulSets: readonly DeployedStatefulSet[] = [],
@@ -38,6 +40,7 @@ export class MemoryBaseline implements Baseline {
         readonly target: string = "the in-memory baseline",
         readonly pods: MemoryPods = {},
         readonly claims: readonly DeployedClaim[] | undefined = [],
+        readonly storageClasses: readonly DeployedStorageClass[] | undefined = [],
     ) {}
 
     async getStatefulSet(namespace: string, name: string): Promise<DeployedStatefulSet | undefined> {
@@ -64,6 +67,11 @@ export class MemoryBaseline implements Baseline {
     async listClaims(namespace: string): Promise<readonly DeployedClaim[] | undefined> {
         this.failIf(this.unreadable);
         return this.claims?.filter((c) => c.namespace === namespace);
+    }
+
+    async getStorageClass(name: string | undefined): Promise<DeployedStorageClass | undefined> {
+        this.failIf(this.unreadable);
+        return this.storageClasses?.find((c) => (name === undefined ? c.isDefault : c.name === name));
     }
 
     private failIf(reason: string | undefined): void {

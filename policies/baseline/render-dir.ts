@@ -17,6 +17,7 @@ import {
     type DeployedClaim,
     type DeployedPod,
     type DeployedStatefulSet,
+    type DeployedStorageClass,
 } from "./types";
 
 const manifestFile = /\.(ya?ml|json)$/i;
@@ -102,6 +103,11 @@ export class RenderDirectoryBaseline implements Baseline {
 
     /** A render directory holds no volumes. */
     async listClaims(): Promise<readonly DeployedClaim[] | undefined> {
+        return undefined;
+    }
+
+    /** A render directory holds no StorageClasses (they belong to the cluster the manifests are applied to). */
+    async getStorageClass(): Promise<DeployedStorageClass | undefined> {
         return undefined;
     }
 }

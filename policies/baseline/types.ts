@@ -86,6 +86,28 @@ export interface DeployedClaim {
     readonly deleting: boolean;
 }
 
+/** A StorageClass, reduced to what decides whether its volumes may grow. */
+export interface DeployedStorageClass {
+    readonly name: string;
+    /** `allowVolumeExpansion`: only then does the API server let a Bound claim of the class grow. */
+    readonly allowVolumeExpansion: boolean;
+    /** True when annotated `storageclass.kubernetes.io/is-default-class: "true"`. */
+    readonly isDefault: boolean;
+}
+
+/** Reads a StorageClass object (API JSON); undefined when it has no name. */
+export function storageClassFromManifest(obj: unknown): DeployedStorageClass | undefined {
+    const name = optString(at(obj, "metadata", "name"));
+    if (name === undefined) {
+        return undefined;
+    }
+    return {
+        name,
+        allowVolumeExpansion: at(obj, "allowVolumeExpansion") === true,
+        isDefault: stringMap(at(obj, "metadata", "annotations"))["storageclass.kubernetes.io/is-default-class"] === "true",
+    };
+}
+
 /** Reads a PVC object (API JSON); undefined when it has no name. */
 export function claimFromManifest(obj: unknown, defaultNamespace: string): DeployedClaim | undefined {
     const name = optString(at(obj, "metadata", "name"));
@@ -132,6 +154,12 @@ export interface Baseline {
      * volumes to read (a render directory). Throws `BaselineUnreadableError`.
      */
     listClaims(namespace: string): Promise<readonly DeployedClaim[] | undefined>;
+    /**
+     * The StorageClass `name`, or the cluster's default class when `name` is undefined; undefined
+     * when there is no such class. Undefined too when the target has no classes to read (a render
+     * directory): callers then cannot judge volume expansion. Throws `BaselineUnreadableError`.
+     */
+    getStorageClass(name: string | undefined): Promise<DeployedStorageClass | undefined>;
 }
 
 /** The deployed state could not be read, so a transition cannot be judged. */

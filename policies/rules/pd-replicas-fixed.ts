@@ -33,7 +33,7 @@ export function makePdReplicasFixed(deps: GuardDeps = defaultGuardDeps()): Resou
                     notes.push(
                         `The live StatefulSet runs ${size.replicas} replicas, changed outside Pulumi (drift)` +
                             (extra.length > 0 ? `: ${listText(extra)} are not members and can never join` : "") +
-                            `; \`pulumi up\` with PD at ${n} restores it.`,
+                            `; \`pulumi up --refresh\` with PD at ${n} restores it.`,
                     );
                 }
                 const orphaned = size.volumes.filter((v) => v.ordinal >= c.requested.count).map((v) => v.name);

@@ -2,12 +2,17 @@
  * `elasticell-store-no-scale-in` (mandatory): Store replicas never go below the deployed size (the
  * live replicas or the tier's volumes, whichever is larger: no scale-in without draining, no new
  * StatefulSet over more volumes than it asks for) nor below `storeMinReplicas` (at least 3).
- * A break-glass override lowers Store by one store per run, after that store is drained; it never
- * lifts the floor.
+ * A scale-in passes without break-glass only when PD, read live (`baseline/pd.ts`), reports every
+ * removed store Tombstone and enough stores stay Up (`drained.ts`): the `store.drain` step of the
+ * program gets it there. A break-glass override lowers Store by one store per run; it never lifts
+ * the floor.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { DefaultStoreMinReplicas, storeMinReplicas, type GuardConfig } from "../config";
+import { BaselineUnreadableError } from "../baseline/types";
+import { readPdStores } from "../baseline/pd";
 import { listText } from "../deployed-size";
+import { judgeDrain } from "../drained";
 import { defaultGuardDeps, type GuardDeps, type Problem } from "../guard";
 import { makeReplicaGuard, requestedText, transitionText, type ReplicaCase } from "../replica-guard";
 import { removedPods, whyStoreFloor, whyStoreNoScaleIn } from "../messages";
@@ -19,15 +24,17 @@ export const storeNoScaleInName = "elasticell-store-no-scale-in";
 export interface StoreNoScaleInConfig extends GuardConfig {
     /** Fewest stores allowed, first deployment included; never below 3. @default 3 */
     readonly storeMinReplicas?: number;
+    /** PD's client URL, instead of the API server's service proxy (setups without services/proxy rights). */
+    readonly pdApiUrl?: string;
 }
 
-function scaleIn(c: ReplicaCase<StoreNoScaleInConfig>, n: number, how: string): Problem {
+function scaleIn(c: ReplicaCase<StoreNoScaleInConfig>, n: number, how: string, pd: string): Problem {
     const requested = c.requested.count;
     const size = c.size!;
     const pods = removedPods(c.name, size.replicas ?? 0, requested);
     const orphaned = size.volumes.filter((v) => v.ordinal >= requested).map((v) => v.name);
     const first = `${c.name}-${n - 1}`;
-    const pdApi = `http://${c.cluster}-pd.${c.namespace}.svc:2379/pd/api/v1/stores`;
+    const drain = Array.from({ length: n - requested }, (_, i) => n - 1 - i);
     const effects = [
         ...(pods.length > 0 ? [`Kubernetes would delete ${listText(pods)} at once`] : []),
         ...(orphaned.length > 0 ? [`the volumes ${listText(orphaned)} would be orphaned with their data`] : []),
@@ -38,15 +45,32 @@ function scaleIn(c: ReplicaCase<StoreNoScaleInConfig>, n: number, how: string): 
             (effects.length > 0 ? `; ${effects.join(", and ")}` : "") +
             ".\n" +
             `Why this is unsafe: ${whyStoreNoScaleIn}\n` +
+            `PD: ${pd}\n` +
             `Instead: keep Store at ${n} replicas or more (\`pulumi config set --path store.replicas ${n}\`). To shrink safely, ` +
-            `one store at a time, highest ordinal first (${first}): find its ID with \`GET ${pdApi}\` ` +
-            `(address ${first}.${c.name}-peer.${c.namespace}.svc:10800), take it offline with \`DELETE ${pdApi}/{id}\`, ` +
-            `wait until that store reports Tombstone, then lower the replicas to ${n - 1} with a break-glass override ` +
-            `and delete the volumes of ${first} (\`kubectl delete pvc -n ${c.namespace} <template>-${first}\`) so a later ` +
-            "scale-out starts that store empty.",
+            `drain first: \`${drain.map((o, i) => `pulumi config set --path 'store.drain[${i}]' ${o}`).join(" && ")}\` (highest ordinal first, from ${first}) ` +
+            "and `pulumi up`: PD takes those stores offline, moves their cell replicas away and reports them Tombstone, and " +
+            `their volumes are deleted so a later scale-out starts them empty. Then lower the replicas to ${requested}: this rule ` +
+            "allows it once PD reports every removed store Tombstone.",
         transition: { from: n, to: requested },
         ...(how === "" ? {} : { notOverridable: how }),
     };
+}
+
+/**
+ * Undefined when PD reports the scale-in safe (every removed store Tombstone, `floor` stores Up);
+ * otherwise what PD says, or why it could not be read (then the scale-in is refused: fail closed).
+ */
+async function pdVerdict(c: ReplicaCase<StoreNoScaleInConfig>, requested: number, n: number, floor: number): Promise<string | undefined> {
+    try {
+        const pd = await readPdStores(c.baseline, c.namespace, c.cluster, c.config.pdApiUrl === undefined ? {} : { apiUrl: c.config.pdApiUrl });
+        const verdict = judgeDrain(pd.stores, c.name, requested, n, floor);
+        return verdict.drained ? undefined : `${verdict.why.join("; ")} (read from ${pd.source}).`;
+    } catch (err) {
+        if (err instanceof BaselineUnreadableError) {
+            return `cannot read ${err.target}: ${err.reason}; without it the removed stores cannot be shown drained, so the scale-in is refused.`;
+        }
+        throw err;
+    }
 }
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
@@ -63,19 +87,26 @@ export function makeStoreNoScaleIn(deps: GuardDeps = defaultGuardDeps()): Resour
                     default: DefaultStoreMinReplicas,
                     description: `Fewest Store replicas allowed, first deployment included; at least ${DefaultStoreMinReplicas}.`,
                 },
+                pdApiUrl: {
+                    type: "string",
+                    description: "PD's client URL (http://host:2379), read instead of the API server's service proxy.",
+                },
             },
-            judge: (c) => {
+            judge: async (c) => {
                 const problems: Problem[] = [];
                 const requested = c.requested.count;
                 const n = c.size?.count;
-                if (n !== undefined && requested < n) {
-                    const oneStep =
-                        requested === n - 1
-                            ? ""
-                            : `break-glass lowers Store one store at a time (${n} -> ${n - 1}), each after that store is Tombstone in PD`;
-                    problems.push(scaleIn(c, n, oneStep));
-                }
                 const floor = storeMinReplicas(c.config);
+                if (n !== undefined && requested < n) {
+                    const pd = await pdVerdict(c, requested, n, floor);
+                    if (pd !== undefined) {
+                        const oneStep =
+                            requested === n - 1
+                                ? ""
+                                : `break-glass lowers Store one store at a time (${n} -> ${n - 1}), each after that store is Tombstone in PD`;
+                        problems.push(scaleIn(c, n, oneStep, pd));
+                    }
+                }
                 if (requested < floor) {
                     problems.push({
                         message:

@@ -36,7 +36,8 @@ describe("CellCluster under mocks: the dev stack", () => {
     it("registers the namespace, three tiers and their objects", async () => {
         const { resources } = await deploy(stackConfig("dev"));
         assert.deepEqual(names(resources, Types.statefulSet), ["dev-pd", "dev-proxy", "dev-store"]);
-        assert.deepEqual(names(resources, Types.service), ["dev-cell", "dev-pd", "dev-pd-peer", "dev-store-peer"]);
+        assert.deepEqual(names(resources, Types.service), ["dev-cell", "dev-pd", "dev-pd-peer", "dev-proxy-peer", "dev-store-peer"]);
+        assert.deepEqual(names(resources, Types.networkPolicy), ["dev-pd", "dev-proxy", "dev-store"], "NetworkPolicies are on by default");
         assert.deepEqual(names(resources, Types.configMap), ["dev-pd", "dev-proxy", "dev-store"]);
         assert.deepEqual(names(resources, Types.pdb), ["dev-pd", "dev-proxy", "dev-store"]);
         assert.deepEqual(names(resources, Types.namespace), ["elasticell-dev"]);
@@ -65,6 +66,40 @@ describe("CellCluster under mocks: the dev stack", () => {
         for (const sts of ofType(resources, Types.statefulSet)) {
             assert.equal(sts.inputs.metadata.annotations["elasticell.io/pulumi-stack"], "elasticell/dev");
         }
+    });
+});
+
+describe("CellCluster under mocks: secure by default", () => {
+    it("registers a NetworkPolicy per tier selecting that tier's pods, and none when disabled", async () => {
+        const { resources } = await deploy(stackConfig("dev"));
+        for (const policy of ofType(resources, Types.networkPolicy)) {
+            const tier = policy.inputs.metadata.name.replace("dev-", "");
+            assert.deepEqual(policy.inputs.spec.podSelector.matchLabels, {
+                "app.kubernetes.io/name": "elasticell",
+                "app.kubernetes.io/instance": "dev",
+                "app.kubernetes.io/component": tier,
+            });
+            assert.deepEqual(policy.inputs.spec.policyTypes, ["Ingress", "Egress"]);
+        }
+        const off = await deploy({ name: "open", networkPolicy: { enabled: false } });
+        assert.equal(ofType(off.resources, Types.networkPolicy).length, 0);
+    });
+
+    it("hardens every tier's containers", async () => {
+        const { resources } = await deploy(stackConfig("dev"));
+        for (const sts of ofType(resources, Types.statefulSet)) {
+            const pod = sts.inputs.spec.template.spec;
+            assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault", sts.inputs.metadata.name);
+            assert.equal(pod.containers[0].securityContext.allowPrivilegeEscalation, false);
+            assert.deepEqual(pod.containers[0].securityContext.capabilities.drop, ["ALL"]);
+        }
+    });
+
+    it("the proxy StatefulSet names its own headless Service", async () => {
+        const { resources } = await deploy(stackConfig("dev"));
+        const proxy = ofType(resources, Types.statefulSet).find((r) => r.inputs.metadata.name === "dev-proxy");
+        const svc = ofType(resources, Types.service).find((r) => r.inputs.metadata.name === proxy?.inputs.spec.serviceName);
+        assert.equal(svc?.inputs.spec.clusterIP, "None");
     });
 });
 

@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ReplicaSeries } from "../../bench/sizes";
+import { dns1035LabelProblems, dns1123LabelProblems, labelValueProblems } from "../../components/k8s-validation";
 import {
     LabelKeys,
     MaxDnsLabel,
     MaxStatefulSetName,
+    ReplicaCeiling,
+    TierKinds,
     derivedNames,
+    podName,
     peerServiceName,
     podFqdn,
     statefulSetName,
@@ -20,6 +25,7 @@ describe("derived names", () => {
         [peerServiceName("demo", "pd"), "demo-pd-peer"],
         [peerServiceName("demo", "store"), "demo-store-peer"],
         [podFqdn("demo", "pd", 2, "ns1"), "demo-pd-2.demo-pd-peer.ns1.svc"],
+        [podName("demo", "store", 299), "demo-store-299"],
         [podFqdn("demo", "store", 0, "ns1"), "demo-store-0.demo-store-peer.ns1.svc"],
     ];
     for (const [got, want] of rows) {
@@ -46,6 +52,35 @@ describe("naming limits", () => {
         assert.equal(MaxDnsLabel, 63);
         const limits = new Set(derivedNames("x").map((d) => `${d.what}:${d.limit}`));
         assert.ok(limits.has("StatefulSet:52") && limits.has("headless Service:63") && limits.has("Service:63"));
+        assert.ok(limits.has("pod (highest ordinal):63"));
+    });
+
+    it("checks each tier's pod at its highest ordinal", () => {
+        const pods = derivedNames("demo").filter((d) => d.what.startsWith("pod")).map((d) => d.name);
+        assert.deepEqual(pods, ["demo-pd-6", "demo-store-299", "demo-proxy-99"]);
+    });
+
+    it("every derived name of the longest accepted cluster name passes the API server's checks", () => {
+        for (const d of derivedNames("c".repeat(46))) {
+            // Services are DNS-1035 labels; pod names are host names (DNS-1123 labels) and label values.
+            const problems = d.what.includes("Service") ? dns1035LabelProblems(d.name) : [...dns1123LabelProblems(d.name), ...labelValueProblems(d.name)];
+            assert.deepEqual(problems, [], d.name);
+            // A StatefulSet's pods carry controller-revision-hash = <name>-<hash of up to 10 characters>.
+            if (d.what === "StatefulSet") {
+                assert.deepEqual(labelValueProblems(`${d.name}-${"h".repeat(10)}`), [], d.name);
+            }
+        }
+    });
+});
+
+describe("replica ceilings", () => {
+    it("PD 7 (etcd's largest documented size), Store 300, Proxy 100", () => {
+        assert.deepEqual(ReplicaCeiling, { pd: 7, store: 300, proxy: 100 });
+        assert.deepEqual(Object.keys(ReplicaCeiling), [...TierKinds]);
+    });
+
+    it("the Store ceiling covers the benchmark's largest size (the reason it is 300)", () => {
+        assert.equal(Math.max(...ReplicaSeries.map((s) => s.storeReplicas)), ReplicaCeiling.store);
     });
 });
 

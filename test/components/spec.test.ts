@@ -295,7 +295,8 @@ describe("the admission guard", () => {
     const guard = buildAdmissionGuard({ cluster: "demo", namespace: "ns1", labels: {}, annotations: { "elasticell.io/pulumi-stack": "p/s" } });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const spec = guard.policy.spec as any;
-    const validation = (fragment: string) => spec.validations.find((v: { messageExpression: string }) => v.messageExpression.includes(fragment));
+    const validation = (fragment: string) =>
+        spec.validations.find((v: { message?: string; messageExpression?: string }) => (v.messageExpression ?? v.message ?? "").includes(fragment));
 
     it("matches UPDATEs and DELETEs of StatefulSets and their /scale subresource in the cluster's namespace", () => {
         const rule = spec.matchConstraints.resourceRules[0];
@@ -320,6 +321,13 @@ describe("the admission guard", () => {
     it("freezes PD replicas and forbids Store decreases, by name, on updates only", () => {
         assert.equal(validation("PD replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-pd' || variables.requested == variables.deployed");
         assert.equal(validation("Store replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-store' || variables.requested >= variables.deployed");
+    });
+
+    it("keeps PD's member list (PD_INITIAL_CLUSTER) as it was, on updates of the PD StatefulSet", () => {
+        const v = validation("PD's member list");
+        assert.match(v.expression, /^request\.operation == 'DELETE' \|\| request\.kind\.kind == 'Scale' \|\| request\.name != 'demo-pd' \|\| /);
+        assert.match(v.expression, /oe\.name != 'PD_INITIAL_CLUSTER' \|\| !has\(oe\.value\) \|\| object\.spec\.template\.spec\.containers\.exists/);
+        assert.match(v.expression, /e\.value == oe\.value/);
     });
 
     it("refuses a delete without the unlock annotation, saying how to unlock", () => {

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import * as k8s from "@kubernetes/client-node";
 import { EngineProject } from "../helpers/engine";
 import { kubectl, podUpdates, testCluster, tierPods, waitForReadyPods, watchPods, type TestCluster } from "../helpers/cluster";
 
@@ -50,6 +51,43 @@ describe("engine, local cluster", () => {
         ]);
         const pdbs = (await c.policy.listNamespacedPodDisruptionBudget({ namespace: ns })).items.map((p) => p.metadata?.name).sort();
         assert.deepEqual(pdbs, ["alpha-pd", "alpha-proxy", "alpha-store"]);
+    });
+
+    it("secure by default: the API server accepted a NetworkPolicy per tier, hardened pods and the proxy's headless Service", async () => {
+        // kwok runs no CNI, so nothing enforces the policies here: test/components/network-policy.test.ts proves the flows.
+        const net = c.config.makeApiClient(k8s.NetworkingV1Api);
+        const policies = (await net.listNamespacedNetworkPolicy({ namespace: ns, labelSelector: "app.kubernetes.io/instance=alpha" })).items;
+        assert.deepEqual(policies.map((p) => `${p.metadata?.name}:${p.spec?.podSelector?.matchLabels?.["app.kubernetes.io/component"]}`).sort(), [
+            "alpha-pd:pd",
+            "alpha-proxy:proxy",
+            "alpha-store:store",
+        ]);
+        const store = policies.find((p) => p.metadata?.name === "alpha-store");
+        assert.deepEqual(store?.spec?.policyTypes, ["Ingress", "Egress"]);
+        assert.deepEqual(store?.spec?.ingress?.map((r) => r.ports?.[0]?.port), [10800, 6370]);
+        for (const tier of ["pd", "store", "proxy"]) {
+            const pods = await tierPods(c, ns, "alpha", tier);
+            assert.ok(pods.length > 0, tier);
+            for (const pod of pods) {
+                assert.equal(pod.spec?.securityContext?.seccompProfile?.type, "RuntimeDefault", pod.metadata?.name);
+                const sc = pod.spec?.containers[0].securityContext;
+                assert.equal(sc?.allowPrivilegeEscalation, false, pod.metadata?.name);
+                assert.deepEqual(sc?.capabilities?.drop, ["ALL"], pod.metadata?.name);
+            }
+        }
+        // The API server's own Pod Security check: "baseline" holds; "restricted" only misses runAsNonRoot (the images run as root).
+        const baseline = await kubectl(c, ["label", "--dry-run=server", "--overwrite", "namespace", ns, "pod-security.kubernetes.io/enforce=baseline"]);
+        assert.equal(baseline.code, 0, baseline.output);
+        assert.doesNotMatch(baseline.output, /violate/, baseline.output);
+        const restricted = await kubectl(c, ["label", "--dry-run=server", "--overwrite", "namespace", ns, "pod-security.kubernetes.io/enforce=restricted"]);
+        const complaints = restricted.output.split("\n").filter((l) => /^Warning: alpha-/.test(l));
+        assert.ok(complaints.length > 0, restricted.output);
+        for (const line of complaints) {
+            assert.match(line, /^Warning: alpha-[a-z0-9-]+( \(and \d+ other pods?\))?: runAsNonRoot != true$/, restricted.output);
+        }
+        const proxy = await c.apps.readNamespacedStatefulSet({ namespace: ns, name: "alpha-proxy" });
+        const headless = await c.core.readNamespacedService({ namespace: ns, name: proxy.spec?.serviceName ?? "" });
+        assert.equal(headless.spec?.clusterIP, "None");
     });
 
     it("scales stores out 3 -> 5", async () => {

@@ -80,7 +80,9 @@ describe("engine, render target: the policy pack", () => {
             writeFileSync(
                 file,
                 JSON.stringify({
-                    "elasticell-store-no-scale-in": { override: { reason: "CHG-42: store 3 drained, Tombstone", expires } },
+                    "elasticell-store-no-scale-in": {
+                        override: { reason: "CHG-42: store 3 drained, Tombstone", expires, cluster: "demo", tier: "store", from: 4, to: 3 },
+                    },
                 }),
             );
             return ["--policy-pack-config", file];

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fixCommands } from "../helpers/config-fixes";
 import { EngineProject, requireToolchain } from "../helpers/engine";
 
 const pdList = (ns: string) => [0, 1, 2].map((i) => `demo-pd-${i}.demo-pd-peer.${ns}.svc:20800`).join(",");
@@ -32,12 +33,16 @@ describe("engine, render target: deploy, update in place, destroy", () => {
             "ConfigMap/demo-proxy",
             "ConfigMap/demo-store",
             "Namespace/e2e-ns",
+            "NetworkPolicy/demo-pd",
+            "NetworkPolicy/demo-proxy",
+            "NetworkPolicy/demo-store",
             "PodDisruptionBudget/demo-pd",
             "PodDisruptionBudget/demo-proxy",
             "PodDisruptionBudget/demo-store",
             "Service/demo-cell",
             "Service/demo-pd",
             "Service/demo-pd-peer",
+            "Service/demo-proxy-peer",
             "Service/demo-store-peer",
             "StatefulSet/demo-pd",
             "StatefulSet/demo-proxy",
@@ -48,7 +53,9 @@ describe("engine, render target: deploy, update in place, destroy", () => {
 
         const pdScript: string = project.rendered("ConfigMap", "demo-pd").data["pd_start_script.sh"];
         const members = [0, 1, 2].map((i) => `demo-pd-${i}=http://demo-pd-${i}.demo-pd-peer.e2e-ns.svc:2380`).join(",");
-        assert.ok(pdScript.includes(`--initial-cluster=${members}`), pdScript);
+        assert.ok(pdScript.includes('--initial-cluster="${PD_INITIAL_CLUSTER}"'), pdScript);
+        const pdEnv = project.rendered("StatefulSet", "demo-pd").spec.template.spec.containers[0].env;
+        assert.deepEqual(pdEnv.find((e: { name: string }) => e.name === "PD_INITIAL_CLUSTER"), { name: "PD_INITIAL_CLUSTER", value: members });
         assert.ok(storeScript(project.rendered("ConfigMap", "demo-store")).includes(`--pd=${pdList("e2e-ns")}`));
         assert.deepEqual(JSON.parse(project.rendered("ConfigMap", "demo-proxy").data["proxy-config.json"]).pdAddrs, pdList("e2e-ns").split(","));
 
@@ -64,6 +71,16 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         });
         assert.equal(project.rendered("Service", "demo-cell").spec.ports[0].port, 6379);
         assert.equal(project.rendered("Service", "demo-pd-peer").spec.publishNotReadyAddresses, true);
+        assert.equal(project.rendered("StatefulSet", "demo-proxy").spec.serviceName, "demo-proxy-peer");
+        assert.equal(project.rendered("Service", "demo-proxy-peer").spec.clusterIP, "None");
+        const storePolicy = project.rendered("NetworkPolicy", "demo-store");
+        assert.deepEqual(storePolicy.spec.policyTypes, ["Ingress", "Egress"]);
+        assert.deepEqual(storePolicy.spec.ingress.map((r: { ports: { port: number }[] }) => r.ports[0].port), [10800, 6370]);
+        for (const sts of [pd, store, project.rendered("StatefulSet", "demo-proxy")]) {
+            assert.equal(sts.spec.template.spec.securityContext.seccompProfile.type, "RuntimeDefault");
+            assert.deepEqual(sts.spec.template.spec.containers[0].securityContext.capabilities.drop, ["ALL"]);
+            assert.equal(sts.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation, false);
+        }
 
         const outputs = await project.outputs();
         assert.equal(outputs.redisEndpoint, "demo-cell.e2e-ns.svc:6379");
@@ -111,6 +128,68 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         assert.equal(await project.resourceCount(), 0);
         assert.ok(!existsSync(`${project.renderDir}/1-manifest/apps_v1-statefulset-e2e-ns-demo-store.yaml`));
         assert.equal(project.renderedObjects().filter((o) => o.kind === "StatefulSet").length, 0);
+    });
+});
+
+describe("engine, render target: config the API server would refuse fails before anything is registered", () => {
+    let project: EngineProject;
+
+    before(async () => {
+        // A Service name may not start with a digit; a toleration with operator Exists may not carry a value.
+        project = new EngineProject("badcfg", {
+            name: "1abc",
+            namespace: "e2e-badcfg",
+            pd: { tolerations: [{ key: "dedicated", operator: "Exists", value: "cell", effect: "NoSchedule" }] },
+        });
+        await project.init();
+    });
+    after(async () => project.dispose());
+
+    let fixes: string[][] = [];
+
+    /** Type tokens of the resources in the stack's state. */
+    const stateTypes = async (): Promise<string[]> => {
+        const state = JSON.parse((await project.ok(["stack", "export", "--stack", project.stack])).stdout) as {
+            deployment: { resources?: { type: string }[] };
+        };
+        return (state.deployment.resources ?? []).map((r) => r.type);
+    };
+
+    it("pulumi preview and pulumi up exit non-zero with both problems and their fixes", async () => {
+        for (const [what, run] of [["preview", () => project.preview()], ["up", () => project.up()]] as const) {
+            const r = await run();
+            assert.notEqual(r.code, 0, `${what}:\n${r.output}`);
+            assert.match(r.output, /invalid stack configuration \(2 problems\); nothing was deployed/, what);
+            assert.match(r.output, /name: must be a DNS-1035 label, as Service names are .*\(got "1abc"\)/, what);
+            assert.match(r.output, /fix: pulumi config set --path name cell-1abc/, what);
+            assert.match(r.output, /pd\.tolerations\[0\]\.value: must be empty when operator is Exists .*\(got "cell"\)/, what);
+            assert.match(r.output, /fix: pulumi config rm --path 'pd\.tolerations\[0\]\.value'/, what);
+            assert.ok(!/at Object\.|\.ts:\d+:\d+/.test(r.output), `${what}: no stack trace expected:\n${r.output}`);
+            fixes = fixCommands(r.output);
+            if (what === "preview") {
+                assert.deepEqual(await stateTypes(), [], "a preview writes no state");
+            }
+        }
+    });
+
+    it("the state holds only the Stack itself (no provider, no object) and no manifest was rendered", async () => {
+        // Measured: the Node.js SDK registers the root pulumi:pulumi:Stack before it runs the program,
+        // so a failed first `up` records that one resource, as it did before these checks (any
+        // config error is thrown at the same point, by loadStackConfig in index.ts). It holds no object.
+        assert.deepEqual(await stateTypes(), ["pulumi:pulumi:Stack"]);
+        assert.deepEqual(project.renderedObjects(), []);
+        assert.ok(!existsSync(project.renderDir) || !existsSync(join(project.renderDir, "1-manifest")), "no manifest directory");
+    });
+
+    it("the printed fix commands make the config valid: preview then succeeds", async () => {
+        assert.equal(fixes.length, 2, JSON.stringify(fixes));
+        for (const args of fixes) {
+            await project.ok([...args, "--stack", project.stack]);
+        }
+        const preview = await project.preview();
+        assert.equal(preview.code, 0, preview.output);
+        assert.match(preview.stdout, /StatefulSet.*cell-1abc-pd|cell-1abc-pd/);
+        assert.deepEqual(await stateTypes(), ["pulumi:pulumi:Stack"], "a preview registers nothing");
     });
 });
 

@@ -54,6 +54,7 @@ export const Types = {
     configMap: "kubernetes:core/v1:ConfigMap",
     namespace: "kubernetes:core/v1:Namespace",
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     vap: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
     vapBinding: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
     tier: "elasticell:index:Tier",

@@ -11,9 +11,10 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { KubernetesBaseline } from "../../policies/baseline/kubernetes";
 import { DefaultBaselineResolver } from "../../policies/baseline/resolve";
+import { makeNoTierRemoval } from "../../policies/rules/no-tier-removal";
 import { makePdReplicasFixed } from "../../policies/rules/pd-replicas-fixed";
 import { StatefulSet } from "../../policies/statefulset";
-import { k8sProvider, validateResource } from "../helpers/policy";
+import { k8sProvider, validateResource, validateStack } from "../helpers/policy";
 import { FakeApi, json, kubeconfig, status, unreadable } from "./fake-api";
 import { memoryDeps, statefulSet } from "./fixtures";
 
@@ -179,20 +180,46 @@ describe("Kubernetes API baseline", () => {
         }
     });
 
-    it("lists StatefulSets by label across namespaces, falling back to known namespaces on 403", async () => {
+    it("lists StatefulSets by label across namespaces", async () => {
         const item = { ...statefulSet("store", 5) };
         const selector = "?labelSelector=app.kubernetes.io%2Fname%3Delasticell";
         api.routes = new Map([[`GET /apis/apps/v1/statefulsets${selector}`, (_req, res) => json(res, 200, { kind: "StatefulSetList", items: [item] })]]);
         const listed = await baseline().listStatefulSets({ "app.kubernetes.io/name": "elasticell" }, ["prod"]);
         assert.deepEqual(listed.map((s) => `${s.namespace}/${s.name}:${s.replicas}`), ["prod/demo-store:5"]);
+    });
 
+    it("is unreadable when the cluster-wide list is refused (403), even if the known namespaces could be listed", async () => {
+        const item = { ...statefulSet("store", 5) };
+        const selector = "?labelSelector=app.kubernetes.io%2Fname%3Delasticell";
         api.routes = new Map([
-            [`GET /apis/apps/v1/statefulsets${selector}`, status(403, "cannot list cluster-wide")],
+            [`GET /apis/apps/v1/statefulsets${selector}`, status(403, 'statefulsets.apps is forbidden: User "ci" cannot list resource "statefulsets" in API group "apps" at the cluster scope')],
             [`GET /apis/apps/v1/namespaces/prod/statefulsets${selector}`, (_req, res) => json(res, 200, { items: [item] })],
         ]);
-        const fallback = await baseline().listStatefulSets({ "app.kubernetes.io/name": "elasticell" }, ["prod", "staging"]);
-        assert.deepEqual(fallback.map((s) => s.name), ["demo-store"]);
-        await unreadable(baseline().listStatefulSets({ "app.kubernetes.io/name": "elasticell" }, []), /403 Forbidden.*across all namespaces/);
+        const before = api.requests.length;
+        const err = await unreadable(
+            baseline().listStatefulSets({ "app.kubernetes.io/name": "elasticell" }, ["prod", "staging"]),
+            /may not read statefulsets in all namespaces \(403 Forbidden: statefulsets.apps is forbidden.*namespace-scoped credentials are not enough: grant get and list on statefulsets.apps across all namespaces with a ClusterRole/,
+        );
+        assert.match(err.reason, /kubectl create clusterrole elasticell-guard-read --verb=get,list --resource=statefulsets.apps,pods,persistentvolumeclaims/);
+        assert.match(err.reason, /kubectl create clusterrolebinding elasticell-guard-read --clusterrole=elasticell-guard-read/);
+        assert.deepEqual(api.requests.slice(before).map((r) => r.url), [`/apis/apps/v1/statefulsets${selector}`], "no per-namespace fallback");
+    });
+
+    it("a cluster-wide list refused with 403 blocks the stack rule (mandatory), saying which ClusterRole rights to grant", async () => {
+        const selector = "?labelSelector=app.kubernetes.io%2Fname%3Delasticell";
+        api.routes = new Map([
+            [`GET /apis/apps/v1/statefulsets${selector}`, status(403, "cannot list statefulsets at the cluster scope")],
+            [`GET /apis/apps/v1/namespaces/prod/statefulsets${selector}`, (_req, res) => json(res, 200, { items: [] })],
+        ]);
+        const deps = { ...memoryDeps(), resolver: new DefaultBaselineResolver({ timeoutMs: 2000 }) };
+        const provider = k8sProvider({ kubeconfig: configFile });
+        const violations = await validateStack(makeNoTierRemoval(deps), {
+            resources: [{ resourceClass: StatefulSet, props: statefulSet("pd", 3), name: "demo-pd", provider }],
+        });
+        assert.equal(violations.length, 1);
+        assert.equal(violations[0]!.level, "mandatory");
+        assert.match(violations[0]!.message, /403 Forbidden: cannot list statefulsets at the cluster scope.*grant get and list on statefulsets.apps across all namespaces with a ClusterRole/);
+        assert.match(violations[0]!.message, /"baselineUnreadable": \{"allow": \{"reason"/);
     });
 
     const podsPath = "/api/v1/namespaces/prod/pods?labelSelector=" + encodeURIComponent("app.kubernetes.io/component=store,app.kubernetes.io/instance=demo,app.kubernetes.io/name=elasticell");

@@ -47,6 +47,12 @@ describe("deployed size: volumes count", () => {
         assert.doesNotMatch(m, /Kubernetes would delete/, "no pod runs");
     });
 
+    it("does not count a volume that is being deleted (a drained store's PVC waits for its pod to go)", async () => {
+        const volumes = [...claims("store", [0, 1, 2]), { ...claim("store-demo-store-3"), deleting: true }];
+        assert.deepEqual(await judge("store", 3, [deployed("store", 4)], volumes).then((v) => v.map((x) => x.message.match(/\d -> \d/)?.[0])), ["4 -> 3"], "the live replicas still count");
+        assert.deepEqual(await judge("store", 3, [deployed("store", 3)], volumes), []);
+    });
+
     it("allows a new StatefulSet at or above the size of its volumes", async () => {
         assert.deepEqual(await judge("store", 3, [], claims("store", [0, 1, 2])), []);
         assert.deepEqual(await judge("store", 5, [], claims("store", [0, 1, 2])), []);
@@ -96,7 +102,7 @@ describe("deployed size: PD is its member list", () => {
         assert.equal(violations.length, 1);
         const m = violations[0]!.message;
         assert.match(m, /PD replicas would change 3 -> 5 \(deployed -> requested\); the deployed size comes from PD's member list \(--initial-cluster of the live StatefulSet: demo-pd-0, demo-pd-1, demo-pd-2\)/);
-        assert.match(m, /The live StatefulSet runs 5 replicas, changed outside Pulumi \(drift\): demo-pd-3, demo-pd-4 are not members and can never join; `pulumi up` with PD at 3 restores it/);
+        assert.match(m, /The live StatefulSet runs 5 replicas, changed outside Pulumi \(drift\): demo-pd-3, demo-pd-4 are not members and can never join; `pulumi up --refresh` with PD at 3 restores it/);
         assert.match(m, /keep PD at 3 replicas/);
         assert.doesNotMatch(m, /keep PD at 5|PD at 5 replicas|pd\.replicas 5/);
     });

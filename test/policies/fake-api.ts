@@ -4,29 +4,38 @@
  */
 import assert from "node:assert/strict";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { BaselineUnreadableError } from "../../policies/baseline/types";
 
 /** A route handler. */
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-/** A fake API server; `routes` maps "METHOD path" to a handler, anything else is a 404 Status. */
+/**
+ * A fake API server; `routes` maps "METHOD path" to a handler, anything else is a 404 Status.
+ * With `tls` (PEM key and certificate) it speaks HTTPS.
+ */
 export class FakeApi {
     readonly requests: { url: string; authorization: string | undefined }[] = [];
     routes = new Map<string, Handler>();
-    private server = http.createServer((req, res) => {
-        this.requests.push({ url: req.url ?? "", authorization: req.headers.authorization });
-        const route = this.routes.get(`${req.method} ${req.url}`);
-        if (route !== undefined) {
-            route(req, res);
-            return;
-        }
-        json(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", message: `${req.url} not found`, reason: "NotFound", code: 404 });
-    });
+    private readonly server: http.Server;
+
+    constructor(private readonly tls?: { readonly key: string; readonly cert: string }) {
+        const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+            this.requests.push({ url: req.url ?? "", authorization: req.headers.authorization });
+            const route = this.routes.get(`${req.method} ${req.url}`);
+            if (route !== undefined) {
+                route(req, res);
+                return;
+            }
+            json(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", message: `${req.url} not found`, reason: "NotFound", code: 404 });
+        };
+        this.server = tls === undefined ? http.createServer(handle) : https.createServer(tls, handle);
+    }
 
     async start(): Promise<string> {
         await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-        return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        return `${this.tls === undefined ? "http" : "https"}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     }
 
     stop(): Promise<void> {

@@ -113,15 +113,15 @@ describe("elasticell-pd-replicas-fixed", () => {
         assert.equal(violations[0]!.level, "mandatory");
         assert.match(violations[0]!.message, /tier pd, StatefulSet prod\/demo-pd: cannot read the deployed state/);
         assert.match(violations[0]!.message, /ECONNREFUSED/);
-        assert.match(violations[0]!.message, /"baselineUnreadable": "allow"/);
+        assert.match(violations[0]!.message, /"baselineUnreadable": \{"allow": \{"reason": "<why, who, ticket>", "expires": "2025-03-11"\}\}/);
         assertClean(violations);
     });
 
-    it("reports an unreadable baseline as advisory with baselineUnreadable: allow", async () => {
+    it("reports an unreadable baseline as advisory under a baselineUnreadable allowance", async () => {
         const baseline = new MemoryBaseline([], "401 Unauthorized");
-        const { violations } = await run(statefulSet("pd", 3), baseline, { baselineUnreadable: "allow" });
+        const { violations } = await run(statefulSet("pd", 3), baseline, { baselineUnreadable: { allow: { reason: "INC-7: API server down, deploying the fix", expires: "2025-03-12" } } });
         assert.equal(violations[0]!.level, "advisory");
-        assert.match(violations[0]!.message, /Allowed: baselineUnreadable is "allow"/);
+        assert.match(violations[0]!.message, /Allowed by baselineUnreadable until 2025-03-12; reason: "INC-7/);
     });
 
     it("obeys the engine's enforcementLevel config (disabled)", async () => {

@@ -1,0 +1,71 @@
+/**
+ * Renders bench/deploy-cost.ts's figures: the two ratios of issue 11, point 7 against their
+ * targets, then where the pack's start-up goes.
+ */
+import type { DeployCostFigures } from "./deploy-cost";
+import type { StartupSample } from "./lib/pack-startup";
+import { formatMs, formatRatio, median } from "./lib/measure";
+
+/** Targets of issue 11, point 7. */
+export const ProgramTarget = 1.05;
+export const PackTarget = 1.1;
+
+const row = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;
+const samples = (xs: readonly number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(", ");
+const timed = (xs: readonly number[]) => `${formatMs(median(xs))} (samples ${samples(xs)} s)`;
+const against = (ratio: number, target: number) => `${formatRatio(ratio)} (target ≤ ${formatRatio(target)}: ${ratio <= target ? "**met**" : "**missed**"})`;
+
+const Stages: readonly [keyof StartupSample, string][] = [
+    ["node", "Node.js start, until the first script runs"],
+    ["bootstrap", "run-policy-pack's own imports (source maps, gRPC, SDK settings)"],
+    ["typescript", "`typescript` + `ts-node`, loaded and registered by run-policy-pack for any pack"],
+    ["entry", "the pack's entry: deferred imports, bin/ freshness check (policies/main.js)"],
+    ["sdk", "`@pulumi/policy` and the `@pulumi/pulumi` it loads"],
+    ["rulesAndServer", "the pack's rules, PolicyPack, gRPC server until the port is printed"],
+    ["total", "total, process start to port (the engine waits for it before it runs the program)"],
+];
+
+export function deployCostSection(d: DeployCostFigures | undefined, skipped: string | undefined): string[] {
+    if (d === undefined) {
+        return [`Not measured (${skipped ?? "engine runs skipped"}).`];
+    }
+    const def = median(d.programDefaultMs);
+    const to = median(d.programTranspileOnlyMs);
+    const tc = median(d.programTypeCheckedMs);
+    const without = median(d.withoutPackMs);
+    const withPack = median(d.withPackMs);
+    const fresh = median(d.freshCloneMs);
+    const s = d.startup;
+    const lines = [
+        `(a) The program, ${d.programDefaultMs.length} interleaved rounds:`,
+        "",
+        row(["preview", "median", "ratio"]),
+        row(["---", "---", "---"]),
+        row(["project default (tsconfig.json `\"ts-node\": {\"transpileOnly\": true}`, no environment variable)", timed(d.programDefaultMs), `${against(def / to, ProgramTarget)} over transpile-only`]),
+        row(["`PULUMI_NODEJS_TRANSPILE_ONLY=true`", timed(d.programTranspileOnlyMs), "1.00×"]),
+        row(["`PULUMI_NODEJS_TRANSPILE_ONLY=false` (type-checked: the default before this change)", timed(d.programTypeCheckedMs), `${formatRatio(tc / to)}; type-checking costs ${formatMs(tc - to)} per preview`]),
+        "",
+        `(b) The policy pack, default program, ${d.withPackMs.length} interleaved rounds:`,
+        "",
+        row(["preview", "median", "ratio over without"]),
+        row(["---", "---", "---"]),
+        row(["without the pack", timed(d.withoutPackMs), "1.00×"]),
+        row(["with `--policy-pack policies` (bin/ current)", timed(d.withPackMs), `${against(withPack / without, PackTarget)}; +${formatMs(withPack - without)}`]),
+        row(["fresh clone: a copy of policies/ with no bin/ (transpiled by the pack's entry first)", timed(d.freshCloneMs), `${formatRatio(fresh / without)}; +${formatMs(fresh - without)}, once`]),
+        row(["the same copy's next preview (bin/ now current)", timed(d.afterFreshCloneMs), formatRatio(median(d.afterFreshCloneMs) / without)]),
+        "",
+        `Where the pack's start-up goes (${s.samples.length} fresh processes started as the language host starts them; medians, ms since the process started):`,
+        "",
+        row(["stage", "median"]),
+        row(["---", "---:"]),
+        ...Stages.map(([key, label]) => row([label, formatMs(median(s.samples.map((x) => x[key])))])),
+        row(["same, wall time from spawn to the port line, measured outside (no hook)", formatMs(median(s.viaRunPolicyPackMs))]),
+        row(["the pack started by `node policies` without run-policy-pack (what a host change could give: no TypeScript, no SDK bootstrap)", formatMs(median(s.directMs))]),
+        row(["`require(\"@pulumi/policy\")` without / with policies/defer.js (`@npmcli/arborist` deferred)", `${formatMs(median(s.sdkImportEagerMs))} / ${formatMs(median(s.sdkImportDeferredMs))}: −${formatMs(median(s.sdkImportEagerMs) - median(s.sdkImportDeferredMs))}`]),
+        "",
+        `The engine starts the pack and waits for its port before it runs the program, so the start-up adds to every preview in full: ${formatMs(median(s.samples.map((x) => x.total)))} against a ${formatMs(without)} preview. ` +
+            `At most ${formatRatio(PackTarget)} leaves ${formatMs((PackTarget - 1) * without)} for the whole pack process, less than Node.js, run-policy-pack and TypeScript take before the pack's first line runs; ` +
+            "see the report of issue 11, point 7 for the language host change that would remove the last two. First API read (cluster targets only): `import(\"@kubernetes/client-node\")` and the reads in section 2.",
+    ];
+    return lines;
+}

@@ -1,0 +1,93 @@
+/**
+ * What every `pulumi preview` pays besides the plan (issue 11, point 7), measured side by side in
+ * one run on the dev-like stack (render target, after an initial `pulumi up`, so no changes):
+ *   (a) the program: the project's default (tsconfig.json's "ts-node" block) against
+ *       PULUMI_NODEJS_TRANSPILE_ONLY=true, and =false (type-checked, the former default), interleaved;
+ *   (b) the policy pack: preview without it, with it (bin/ current), and with a copy of the pack
+ *       whose bin/ is absent (a fresh clone that never ran the scripts), interleaved;
+ *   plus where the pack's start-up goes (bench/lib/pack-startup.ts).
+ */
+import { EngineProject } from "../test/helpers/engine";
+import { PackCopy, PackDir } from "../test/helpers/pack-copy";
+import { measure } from "./lib/measure";
+import { measurePackStartup, type PackStartupFigures } from "./lib/pack-startup";
+
+export interface DeployCostFigures {
+    /** (a) default (no PULUMI_NODEJS_TRANSPILE_ONLY), =true, =false. */
+    readonly programDefaultMs: readonly number[];
+    readonly programTranspileOnlyMs: readonly number[];
+    readonly programTypeCheckedMs: readonly number[];
+    /** (b) default program; without the pack, with it, with a fresh clone's pack (bin/ absent). */
+    readonly withoutPackMs: readonly number[];
+    readonly withPackMs: readonly number[];
+    readonly freshCloneMs: readonly number[];
+    /** The preview right after a fresh-clone one: bin/ was written by the one before. */
+    readonly afterFreshCloneMs: readonly number[];
+    readonly startup: PackStartupFigures;
+}
+
+type Mode = { readonly name: string; readonly env: NodeJS.ProcessEnv; readonly args?: readonly string[]; readonly before?: () => void };
+
+/** `@pulumi/pulumi/cmd/run` treats an empty PULUMI_NODEJS_TRANSPILE_ONLY as unset: the project decides. */
+const ProjectDefault = { PULUMI_NODEJS_TRANSPILE_ONLY: "" };
+
+async function interleave(project: EngineProject, what: string, modes: readonly Mode[], reps: number): Promise<number[][]> {
+    const out = modes.map(() => [] as number[]);
+    for (let rep = 1; rep <= reps; rep++) {
+        for (const [i, mode] of modes.entries()) {
+            mode.before?.();
+            const name = `pulumi preview ${what}, ${mode.name} (${rep}/${reps})`;
+            const r = await measure(name, () => project.run(["preview", "--stack", project.stack, ...(mode.args ?? [])], mode.env));
+            if (r.value.code !== 0) {
+                throw new Error(`${name} failed:\n${r.value.output}`);
+            }
+            // The pack's name in the summary proves it ran (a preview without it would be timed as "with").
+            if (mode.args?.includes("--policy-pack") === true && !/elasticell@/.test(r.value.output)) {
+                throw new Error(`${name}: the output does not show the elasticell policy pack:\n${r.value.output}`);
+            }
+            out[i]!.push(r.ms);
+        }
+    }
+    return out;
+}
+
+/** (a), (b) and the start-up breakdown on a deployed dev-like project. */
+export async function measureDeployCost(project: EngineProject, reps: number): Promise<DeployCostFigures> {
+    const [programDefaultMs, programTranspileOnlyMs, programTypeCheckedMs] = await interleave(
+        project,
+        "dev-like (program)",
+        [
+            { name: "project default", env: ProjectDefault },
+            { name: "PULUMI_NODEJS_TRANSPILE_ONLY=true", env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } },
+            { name: "PULUMI_NODEJS_TRANSPILE_ONLY=false (type-checked)", env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } },
+        ],
+        reps,
+    );
+    const fresh = new PackCopy("none");
+    try {
+        const [withoutPackMs, withPackMs, freshCloneMs, afterFreshCloneMs] = await interleave(
+            project,
+            "dev-like (pack)",
+            [
+                { name: "without the pack", env: ProjectDefault },
+                { name: "with --policy-pack policies", env: ProjectDefault, args: ["--policy-pack", PackDir] },
+                { name: "fresh clone's pack (no bin/)", env: ProjectDefault, args: ["--policy-pack", fresh.dir], before: () => fresh.removeBin() },
+                { name: "the fresh clone's pack again", env: ProjectDefault, args: ["--policy-pack", fresh.dir] },
+            ],
+            reps,
+        );
+        const startup = await measurePackStartup(PackDir, reps);
+        return {
+            programDefaultMs: programDefaultMs!,
+            programTranspileOnlyMs: programTranspileOnlyMs!,
+            programTypeCheckedMs: programTypeCheckedMs!,
+            withoutPackMs: withoutPackMs!,
+            withPackMs: withPackMs!,
+            freshCloneMs: freshCloneMs!,
+            afterFreshCloneMs: afterFreshCloneMs!,
+            startup,
+        };
+    } finally {
+        fresh.dispose();
+    }
+}

@@ -1,0 +1,60 @@
+/**
+ * The volumes of a stateful tier, sized by the program. A StatefulSet's `volumeClaimTemplates` are
+ * immutable (Kubernetes 1.36 still forbids updating them, with no feature gate), so the StatefulSet
+ * keeps the templates of its first deployment and the program registers every claim
+ * `<template>-<statefulset>-<ordinal>` itself: a size increase updates the claims in place (the
+ * API server allows growing a Bound claim whose StorageClass has `allowVolumeExpansion: true`),
+ * and a claim registered before its pod exists is adopted by the StatefulSet controller, which
+ * only creates the claims that are missing, so new ordinals start at the configured size.
+ * Pure builders: no resources, no config reads, no `apply`.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import { statefulSetName, tierSelector } from "../labels";
+import type { Manifest } from "./spec";
+import type { TierSpecArgs } from "./spec";
+
+/** Annotation that lets `pulumi up` take over the claim's fields from the StatefulSet controller (it created the claims of clusters deployed before the program sized them). */
+const PatchForce = "pulumi.com/patchForce";
+
+/** A PVC the program registers, with its ordinal. */
+export type ClaimManifest = Manifest<k8s.types.input.core.v1.PersistentVolumeClaimSpec> & { readonly ordinal: number };
+
+/**
+ * Name of the claim the StatefulSet controller gives ordinal `ordinal` of `statefulSet` for
+ * template `template`: `<template>-<statefulset>-<ordinal>` (e.g. `store-alpha-store-0`).
+ */
+export function claimName(template: string, statefulSet: string, ordinal: number): string {
+    return `${template}-${statefulSet}-${ordinal}`;
+}
+
+/**
+ * The claims of one tier, one per ordinal `0..replicas-1`, each with the spec the tier's
+ * `volumeClaimTemplates` would give it (access mode, class) but the configured size, and the labels
+ * the StatefulSet controller would set (the template's labels plus the selector: the tier
+ * selector). Empty for a tier without storage (Proxy) or without storage settings.
+ */
+export function buildClaims(args: TierSpecArgs): ClaimManifest[] {
+    const { profile, ctx, settings } = args;
+    if (profile.storage === undefined || settings.storage === undefined) {
+        return [];
+    }
+    const sts = statefulSetName(ctx.cluster, profile.kind);
+    const out: ClaimManifest[] = [];
+    for (let ordinal = 0; ordinal < settings.replicas; ordinal++) {
+        out.push({
+            ordinal,
+            metadata: {
+                name: claimName(profile.storage.template, sts, ordinal),
+                namespace: ctx.namespace,
+                labels: tierSelector(ctx.cluster, profile.kind),
+                annotations: { ...args.annotations, [PatchForce]: "true" },
+            },
+            spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: settings.storage.className,
+                resources: { requests: { storage: settings.storage.size } },
+            },
+        });
+    }
+    return out;
+}
