@@ -3,12 +3,15 @@
  * one run on the dev-like stack (render target, after an initial `pulumi up`, so no changes):
  *   (a) the program: the project's default (tsconfig.json's "ts-node" block) against
  *       PULUMI_NODEJS_TRANSPILE_ONLY=true, and =false (type-checked, the former default), interleaved;
- *   (b) the policy pack: preview without it, with it (bin/ current), and with a copy of the pack
- *       whose bin/ is absent (a fresh clone that never ran the scripts), interleaved;
+ *   (b) the policy pack: preview without it, with it (bin/ current), and with a pack whose bin/
+ *       is absent (a fresh clone that never ran the scripts), interleaved;
  *   plus where the pack's start-up goes (bench/lib/pack-startup.ts).
+ * Each round runs the variants in a rotated order, so no variant always follows the same one.
+ * The packs are copies of policies/ taken at the start (test/helpers/pack-copy.ts): edits made to
+ * the working tree while the benchmark runs cannot make a "current" pack transpile mid-measure.
  */
 import { EngineProject } from "../test/helpers/engine";
-import { PackCopy, PackDir } from "../test/helpers/pack-copy";
+import { PackCopy } from "../test/helpers/pack-copy";
 import { measure } from "./lib/measure";
 import { measurePackStartup, type PackStartupFigures } from "./lib/pack-startup";
 
@@ -21,8 +24,6 @@ export interface DeployCostFigures {
     readonly withoutPackMs: readonly number[];
     readonly withPackMs: readonly number[];
     readonly freshCloneMs: readonly number[];
-    /** The preview right after a fresh-clone one: bin/ was written by the one before. */
-    readonly afterFreshCloneMs: readonly number[];
     readonly startup: PackStartupFigures;
 }
 
@@ -34,7 +35,9 @@ const ProjectDefault = { PULUMI_NODEJS_TRANSPILE_ONLY: "" };
 async function interleave(project: EngineProject, what: string, modes: readonly Mode[], reps: number): Promise<number[][]> {
     const out = modes.map(() => [] as number[]);
     for (let rep = 1; rep <= reps; rep++) {
-        for (const [i, mode] of modes.entries()) {
+        for (let k = 0; k < modes.length; k++) {
+            const i = (k + rep - 1) % modes.length;
+            const mode = modes[i]!;
             mode.before?.();
             const name = `pulumi preview ${what}, ${mode.name} (${rep}/${reps})`;
             const r = await measure(name, () => project.run(["preview", "--stack", project.stack, ...(mode.args ?? [])], mode.env));
@@ -63,20 +66,22 @@ export async function measureDeployCost(project: EngineProject, reps: number): P
         ],
         reps,
     );
+    const current = new PackCopy("none");
     const fresh = new PackCopy("none");
     try {
-        const [withoutPackMs, withPackMs, freshCloneMs, afterFreshCloneMs] = await interleave(
+        // bin/ as the scripts or an earlier preview leave it: current (transpile and tsc emit the same files).
+        current.build.ensureCurrent(current.dir);
+        const [withoutPackMs, withPackMs, freshCloneMs] = await interleave(
             project,
             "dev-like (pack)",
             [
                 { name: "without the pack", env: ProjectDefault },
-                { name: "with --policy-pack policies", env: ProjectDefault, args: ["--policy-pack", PackDir] },
-                { name: "fresh clone's pack (no bin/)", env: ProjectDefault, args: ["--policy-pack", fresh.dir], before: () => fresh.removeBin() },
-                { name: "the fresh clone's pack again", env: ProjectDefault, args: ["--policy-pack", fresh.dir] },
+                { name: "with the pack (bin/ current)", env: ProjectDefault, args: ["--policy-pack", current.dir] },
+                { name: "with a fresh clone's pack (no bin/)", env: ProjectDefault, args: ["--policy-pack", fresh.dir], before: () => fresh.removeBin() },
             ],
             reps,
         );
-        const startup = await measurePackStartup(PackDir, reps);
+        const startup = await measurePackStartup(current.dir, reps);
         return {
             programDefaultMs: programDefaultMs!,
             programTranspileOnlyMs: programTranspileOnlyMs!,
@@ -84,10 +89,10 @@ export async function measureDeployCost(project: EngineProject, reps: number): P
             withoutPackMs: withoutPackMs!,
             withPackMs: withPackMs!,
             freshCloneMs: freshCloneMs!,
-            afterFreshCloneMs: afterFreshCloneMs!,
             startup,
         };
     } finally {
+        current.dispose();
         fresh.dispose();
     }
 }

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         try {
             const guard = await measureGuard(project, quick ? 2 : 5);
             load.sample("after guard");
-            const deployCost = await measureDeployCost(project, quick ? 2 : 5);
+            const deployCost = await measureDeployCost(project, quick ? 2 : 7);
             load.sample("after deploy cost");
             const kubeconfig = localKubeconfig(ProjectRoot);
             const cluster = await measureClusterReads(kubeconfig, quick ? 5 : 20);

@@ -9,8 +9,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
+import { drainOrdinals } from "./config-drain";
+import { StoreDrain } from "./drain/store-drain";
 import { buildAdmissionGuard } from "./guard/admission";
-import { AppName, LabelKeys, ManagedBy, StackAnnotation, redisServiceName } from "./labels";
+import { AppName, LabelKeys, ManagedBy, StackAnnotation, redisServiceName, statefulSetName } from "./labels";
 import { buildNetworkPolicies, clientPeers } from "./network/policy";
 import { pdClientUrl, pdProfile } from "./pd";
 import { ProxyPorts, proxyProfile } from "./proxy";
@@ -84,6 +86,30 @@ export class CellCluster extends pulumi.ComponentResource {
         const pd = tier({ profile: pdProfile, settings: args.pd }, namespace === undefined ? [] : [namespace]);
         const store = tier({ profile: storeProfile, settings: args.store }, [pd]);
         const proxy = tier({ profile: proxyProfile, settings: args.proxy, service: args.proxy.service }, [store]);
+
+        // store.drain: a reviewable step of its own; the scale-in is a later run the pack allows (drain/store-drain.ts).
+        const drain = drainOrdinals(name, args.store.drain);
+        if (drain.length > 0) {
+            const pods = drain.map((o) => `${statefulSetName(name, "store")}-${o}`).join(", ");
+            pulumi.log.info(
+                `store.drain: ${pods} will be taken offline in PD (highest ordinal first), waited for until Tombstone, ` +
+                    "and their volumes deleted; lower store.replicas afterwards, in a later run",
+                this,
+            );
+            new StoreDrain(
+                `${name}-store-drain`,
+                {
+                    cluster: name,
+                    namespace: args.namespace,
+                    statefulSet: statefulSetName(name, "store"),
+                    ordinals: drain,
+                    claimTemplates: [storeProfile.storage!.template],
+                    ...(args.pd.apiUrl === undefined ? {} : { pdApiUrl: args.pd.apiUrl }),
+                    timeoutSeconds: args.store.drainTimeoutSeconds,
+                },
+                { parent: this, dependsOn: [store] },
+            );
+        }
 
         if (args.guard.admissionPolicy) {
             const guard = buildAdmissionGuard({ cluster: name, namespace: args.namespace, labels: args.labels, annotations });

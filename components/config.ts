@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues } from "./config-errors";
 import { bool, clusterName, dnsLabel, image, minReadySeconds, objectAnnotations, quantity, replicaCount } from "./config-fields";
+import { drainList, drainRules, drainTimeoutSeconds, pdApiUrl } from "./config-drain";
 import { annotationBudget, labelMap, requestsWithinLimits, storageClassName, tolerationRules } from "./config-k8s";
 import { networkPolicySchema, securityContextSchema } from "./config-security";
 import { topologySchema } from "./config-topology";
@@ -78,6 +79,8 @@ const pdSchema = z.strictObject({
         minReadySeconds: 10,
     }),
     storage: storageSchema("1Gi"),
+    /** PD's client URL for the Store drain, instead of the Kubernetes API server's service proxy. */
+    apiUrl: pdApiUrl,
 });
 
 const storeSchema = z.strictObject({
@@ -93,6 +96,10 @@ const storeSchema = z.strictObject({
         minReadySeconds: 10,
     }),
     storage: storageSchema("10Gi"),
+    /** Stores to take out of PD (offline, then Tombstone) before a scale-in: the highest ordinals. */
+    drain: drainList,
+    /** Deadline of the whole drain, in seconds. */
+    drainTimeoutSeconds,
     /** Where each store learns its node's zone and rack (`config-topology.ts`). */
     topology: topologySchema,
 });
@@ -165,7 +172,7 @@ export const StackConfigSchema = z.strictObject({
     /** NetworkPolicies per tier (on by default) and who may reach the client ports. */
     networkPolicy: networkPolicySchema,
     // One object's annotations (config's plus the program's) must fit the API server's 256 KiB.
-}).check(annotationBudget);
+}).check(annotationBudget).superRefine(drainRules);
 
 /** Parsed, defaulted configuration. */
 export type StackConfig = z.infer<typeof StackConfigSchema>;

@@ -1,15 +1,25 @@
-# Source this file to use the project's `pulumi` and `kubectl` by hand:
+# Source this file (bash) to use the project's `pulumi` and `kubectl` by hand:
 #   source scripts/env.sh && pulumi stack ls
-# It puts the toolchain on PATH and points Pulumi at the project's local
-# state (file backend, dev passphrase) and kubectl at the local cluster.
-_elasticell_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-source "$_elasticell_dir/lib/common.sh"
-use_toolchain
-if [ -d "$ELASTICELL_CACHE/toolchain" ]; then
-  for _d in "$ELASTICELL_CACHE"/toolchain/cluster-*/bin; do
-    [ -x "$_d/kubectl" ] && export PATH="$_d:$PATH"
-  done
+# It puts the toolchain (and scripts/plugins) on PATH, points Pulumi at your
+# backend (PULUMI_BACKEND_URL or `pulumi login`) or else the project's local
+# state (file backend, dev passphrase), and puts the local cluster's kubeconfig
+# first in KUBECONFIG (your own contexts stay reachable by name).
+# It never closes your shell: the work runs in scripts/lib/env-vars.sh, a child
+# process, and this file only evaluates its finished output (or returns 1).
+if [ -z "${BASH_VERSION:-}" ]; then
+  echo "[elasticell] scripts/env.sh needs bash (run: bash, then source scripts/env.sh)" >&2
+  return 1 2>/dev/null || exit 1
 fi
-[ -f "$ELASTICELL_KUBECONFIG" ] && export KUBECONFIG="$ELASTICELL_KUBECONFIG"
-log "pulumi: $(command -v pulumi); state: $PULUMI_BACKEND_URL; KUBECONFIG=${KUBECONFIG:-unset}"
-unset _elasticell_dir _d
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  echo "[elasticell] source this file instead of running it: source scripts/env.sh" >&2
+  exit 1
+fi
+if _elasticell_env="$(bash "$(dirname "${BASH_SOURCE[0]}")/lib/env-vars.sh")"; then
+  eval "$_elasticell_env"
+  unset _elasticell_env
+  echo "[elasticell] pulumi: $(command -v pulumi || echo none); kubectl: $(command -v kubectl || echo none); KUBECONFIG=${KUBECONFIG:-unset}" >&2
+else
+  unset _elasticell_env
+  echo "[elasticell] scripts/env.sh: nothing changed in this shell (see the error above)" >&2
+  return 1
+fi

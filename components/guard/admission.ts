@@ -3,7 +3,10 @@
  * its binding that hold every writer (plain `pulumi up`, `kubectl scale`,
  * `kubectl delete`, `kubectl replace --force`, autoscalers, other tools) to
  * the rules the policy pack enforces at preview:
- * - PD replicas never change, nor PD's member list (`PD_INITIAL_CLUSTER`); Store replicas never decrease;
+ * - PD replicas never change, nor PD's member list (`PD_INITIAL_CLUSTER`); Store replicas never decrease,
+ *   except down to the ordinals a `store.drain` recorded as Tombstone in PD (`DrainedDownToAnnotation`),
+ *   while the StatefulSet's generation is still the one the drain recorded (any later spec change,
+ *   such as a scale-out, voids it);
  * - a PD or Store StatefulSet is never deleted (a delete takes the whole tier
  *   down at once) unless it carries the unlock annotation `AllowDeleteAnnotation`;
  * - an update never changes the owning stack (`elasticell.io/pulumi-stack`).
@@ -12,6 +15,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { StackAnnotation, statefulSetName, tierLabels } from "../labels";
+import { DrainedDownToAnnotation, DrainedGenerationAnnotation } from "../drain/provider";
 import { PdMembersEnv } from "../pd";
 
 /**
@@ -101,6 +105,14 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                         expression: `${isDelete} || ${isScale} ? '' : ${annotation("object", StackAnnotation)}`,
                     },
                     { name: "unlock", expression: `${isDelete} ? ${annotation("oldObject", AllowDeleteAnnotation)} : ''` },
+                    // The drain's record (a Scale object carries no annotations: only a StatefulSet update uses it).
+                    {
+                        name: "drainedTo",
+                        expression:
+                            `${isDelete} || ${isScale} || !${annotation("oldObject", DrainedDownToAnnotation)}.matches('^[0-9]+$') || ` +
+                            `${annotation("oldObject", DrainedGenerationAnnotation)} != string(oldObject.metadata.generation) ? -1 : ` +
+                            `int(${annotation("oldObject", DrainedDownToAnnotation)})`,
+                    },
                 ],
                 validations: [
                     {
@@ -124,11 +136,13 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                         reason: "Forbidden",
                     },
                     {
-                        expression: `${isDelete} || request.name != ${cel(store)} || variables.requested >= variables.deployed`,
+                        expression:
+                            `${isDelete} || request.name != ${cel(store)} || variables.requested >= variables.deployed || ` +
+                            "(variables.drainedTo >= 3 && variables.requested >= variables.drainedTo)",
                         messageExpression:
                             `'Store replicas of ${ref(store)} cannot go down (' + string(variables.deployed) + ' -> ' + ` +
                             `string(variables.requested) + '): each cell keeps 3 raft replicas on distinct stores. ` +
-                            `Offline the store in PD and wait for Tombstone first; see the README runbook.'`,
+                            `Drain the stores first (store.drain, then pulumi up), then lower the replicas; see the README runbook.'`,
                         reason: "Forbidden",
                     },
                     {

@@ -9,12 +9,17 @@ import type { ProxyConfig, StoreConfig } from "../config";
 import type { ClusterContext, TierProfile } from "./profile";
 import { PodInfoDir, StartupDir } from "./script";
 import { containerSecurityContext, podSecurityContext } from "./security";
+import { lifecycle, readinessProbe, terminationGraceSeconds } from "./probes";
+import { zoneEnv, zoneInitContainers, zoneMounts, zoneServiceAccountName, zoneVolumes } from "./zone";
 
 /**
  * Scheduling and sizing of one tier, as validated by the config schema (derived from it, never
  * retyped): the fields every tier shares, plus the volume of the tiers whose profile has storage.
  */
-export type TierSettings = Omit<ProxyConfig, "service"> & { readonly storage?: StoreConfig["storage"] };
+export type TierSettings = Omit<ProxyConfig, "service"> & {
+    readonly storage?: StoreConfig["storage"];
+    readonly topology?: StoreConfig["topology"];
+};
 
 /** Options of a tier's client Service (the proxies' Redis Service). */
 export type ServiceSettings = ProxyConfig["service"];
@@ -145,6 +150,7 @@ function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
         env.push({ name: "PEER_SERVICE_NAME", value: peerServiceName(ctx.cluster, profile.kind) });
     }
     env.push(...(profile.env?.(ctx) ?? []));
+    env.push(...zoneEnv(zoneTopology(args)));
     if (profile.needsPodIP === true) {
         env.push({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
     }
@@ -158,6 +164,7 @@ function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
     if (profile.scratchPath !== undefined) {
         mounts.push({ name: ScratchVolume, mountPath: profile.scratchPath });
     }
+    mounts.push(...zoneMounts(zoneTopology(args)));
     return {
         name: profile.kind,
         image: settings.image,
@@ -171,12 +178,8 @@ function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
         // through not-ready DNS records), and no liveness probe kills a
         // member while raft is still catching up.
         securityContext: containerSecurityContext(settings.securityContext),
-        readinessProbe: {
-            tcpSocket: { port: profile.readinessPort },
-            initialDelaySeconds: 5,
-            periodSeconds: 10,
-            failureThreshold: 3,
-        },
+        readinessProbe: readinessProbe(profile),
+        lifecycle: lifecycle(profile),
     };
 }
 
@@ -192,7 +195,13 @@ function podVolumes(args: TierSpecArgs): k8s.types.input.core.v1.Volume[] {
     if (profile.scratchPath !== undefined) {
         volumes.push({ name: ScratchVolume, emptyDir: {} });
     }
+    volumes.push(...zoneVolumes(zoneTopology(args)));
     return volumes;
+}
+
+/** The zone discovery settings of a zone-aware tier (`tier/zone.ts`). */
+function zoneTopology(args: TierSpecArgs): TierSettings["topology"] {
+    return args.profile.zoneAware === true ? args.settings.topology : undefined;
 }
 
 function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierManifests["statefulSet"] {
@@ -223,13 +232,16 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
                     annotations: { ...args.annotations, [ConfigHashAnnotation]: configHash(data) },
                 },
                 spec: {
+                    initContainers: zoneInitContainers(zoneTopology(args), containerSecurityContext(settings.securityContext)),
                     containers: [container(args)],
                     volumes: podVolumes(args),
                     nodeSelector: { ...settings.nodeSelector },
                     tolerations: [...settings.tolerations],
                     affinity: affinity(args),
                     topologySpreadConstraints: topologySpread(args),
-                    terminationGracePeriodSeconds: 30,
+                    serviceAccountName:
+                        zoneTopology(args)?.source === "nodeApi" ? zoneServiceAccountName(ctx.cluster, profile.kind) : undefined,
+                    terminationGracePeriodSeconds: terminationGraceSeconds(profile),
                     securityContext: podSecurityContext(settings.securityContext),
                 },
             },

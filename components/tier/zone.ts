@@ -39,23 +39,24 @@ function jsonPathLabel(key: string): string {
 }
 
 /** Env vars the start script reads its zone from. */
-export function zoneEnv(topology: TopologyConfig): k8s.types.input.core.v1.EnvVar[] {
-    switch (topology.source) {
+export function zoneEnv(topology: TopologyConfig | undefined): k8s.types.input.core.v1.EnvVar[] {
+    switch (topology?.source) {
         case "podLabels":
             return [{ name: ZoneEnv, valueFrom: { fieldRef: { fieldPath: `metadata.labels['${ZoneLabel}']` } } }];
         case "nodeApi":
             return [{ name: NodeNameEnv, valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }];
         case "none":
+        case undefined:
             return [];
     }
 }
 
 /** The `nodeApi` init container, which reads the node's zone and rack labels into `TopologyDir`. */
 export function zoneInitContainers(
-    topology: TopologyConfig,
+    topology: TopologyConfig | undefined,
     securityContext: k8s.types.input.core.v1.SecurityContext,
 ): k8s.types.input.core.v1.Container[] | undefined {
-    if (topology.source !== "nodeApi") {
+    if (topology?.source !== "nodeApi") {
         return undefined;
     }
     const template = `zone=${jsonPathLabel(ZoneLabel)}{"\\n"}rack=${jsonPathLabel(topology.rackLabel)}{"\\n"}`;
@@ -157,8 +158,10 @@ export function buildZoneAccess(args: {
  * when the node has no rack label.
  */
 export function zoneScript(): string {
-    const file = `${TopologyDir}/${TopologyFile}`;
+    const file = "${topology_file}";
     return [
+        // TOPOLOGY_FILE overrides the path (tests).
+        `topology_file="\${TOPOLOGY_FILE:-${TopologyDir}/${TopologyFile}}"`,
         `zone="\${${ZoneEnv}:-}"`,
         'rack=""',
         `if [ -r "${file}" ]; then`,

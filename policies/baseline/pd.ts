@@ -90,6 +90,22 @@ export function parseStores(body: string, cluster: string, namespace: string): P
     });
 }
 
+/**
+ * The API server's own refusal (RBAC: a `Status` object), as opposed to a 403 from beyond the proxy
+ * (PD, or a network policy of the API server's host), which is passed through as it came.
+ */
+function rbacDenial(res: { status: number; body: string }): string | undefined {
+    if (res.status !== 403) {
+        return undefined;
+    }
+    try {
+        const s = JSON.parse(res.body) as { kind?: unknown; message?: unknown };
+        return s.kind === "Status" ? (typeof s.message === "string" ? s.message : "forbidden") : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /** GET `url` with a deadline (the override URL path). */
 function getUrl(url: URL, timeoutMs: number): Promise<{ status: number; body: string }> {
     const client = url.protocol === "https:" ? https : http;
@@ -130,10 +146,11 @@ export async function readPdStores(baseline: Baseline, namespace: string, cluste
         const path = pdProxyPath(namespace, cluster, "stores");
         source = `the service proxy of ${conn.server} (${path})`;
         res = await client.get(conn, path, `PD's stores through the service proxy (${path})`);
-        if (res.status === 403) {
+        const denied = rbacDenial(res);
+        if (denied !== undefined) {
             throw new BaselineUnreadableError(
                 target,
-                `the credentials of context "${conn.context}" may not proxy to services in namespace ${namespace} (403 Forbidden): ` +
+                `the credentials of context "${conn.context}" may not proxy to services in namespace ${namespace} (403 Forbidden: ${denied}): ` +
                     `grant get on services/proxy there, or set the rule's pdApiUrl to a URL that reaches PD`,
             );
         }

@@ -11,6 +11,7 @@ import { resourceRequests } from "./resource-requests";
 import { rollHealthyTier } from "./roll-healthy-tier";
 import { storeNoScaleIn } from "./store-no-scale-in";
 import { tierOwner } from "./tier-owner";
+import { volumeGrowth } from "./volume-growth";
 
 /** The policies of the `elasticell` pack: mandatory guards first, then advisory checks. */
 export const allPolicies: Policies = [
@@ -18,6 +19,7 @@ export const allPolicies: Policies = [
     storeNoScaleIn,
     noTierRemoval,
     noStatefulReplace,
+    volumeGrowth,
     tierOwner,
     rollHealthyTier,
     pdOddReplicas,

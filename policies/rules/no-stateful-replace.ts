@@ -4,6 +4,12 @@
  * `podManagementPolicy`). Changing one makes the provider delete and re-create the StatefulSet,
  * which takes the whole tier down at once. Only what the plan sets is compared, against the live
  * object, allowing for the defaults the API server fills in.
+ *
+ * The engine hands the pack a resource's inputs after `ignoreChanges` (pulumi step_generator:
+ * `processIgnoreChanges` runs before the analyzers), and the program registers the StatefulSet with
+ * `ignoreChanges: ["spec.volumeClaimTemplates"]`: a `storage.size` change therefore reaches this
+ * rule only from a program or stack without that, and the claims' own rule,
+ * `elasticell-volume-growth`, judges the size the program asks of each volume.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { DeployedClaimTemplate, DeployedStatefulSet } from "../baseline/types";
@@ -43,16 +49,8 @@ type Case = StatefulSetCase<GuardConfig, ImmutablePlan>;
 
 const newCluster = "a different value needs a new cluster under a new name and a data migration";
 
-/** `kubectl patch pvc` for every volume of a template, the in-place way to grow volumes. */
-function expandCommand(c: Case, sts: DeployedStatefulSet, template: string, size: string): string {
-    const last = Math.max(sts.replicas - 1, 0);
-    const patch = JSON.stringify({ spec: { resources: { requests: { storage: size } } } });
-    return `for i in $(seq 0 ${last}); do kubectl -n ${c.namespace} patch pvc ${template}-${sts.name}-$i -p '${patch}'; done`;
-}
-
 function storageDifference(
     c: Case,
-    sts: DeployedStatefulSet,
     live: DeployedClaimTemplate,
     size: string | number | undefined,
 ): Difference | undefined {
@@ -70,9 +68,11 @@ function storageDifference(
         order === undefined
             ? `${keep} ${requested} is not a Kubernetes quantity (e.g. 20Gi).`
             : order > 0
-              ? `${keep} Growing volumes through the program is tracked separately; for now expand the PVCs in place where ` +
-                `their StorageClass allows it (allowVolumeExpansion: true): \`${expandCommand(c, sts, live.name, requested)}\`, ` +
-                `and keep the config at ${live.storage}.`
+              ? `${keep} Volumes grow through their claims, never through this template: the elasticell program registers ` +
+                `the StatefulSet with \`ignoreChanges: ["spec.volumeClaimTemplates"]\` and one PersistentVolumeClaim per ordinal ` +
+                `sized from ${c.tier}.storage.size, grown in place where the StorageClass allows expansion (rule ` +
+                `elasticell-volume-growth). A plan that changes the template comes from a program without that ignoreChanges, ` +
+                `or from a stack with no state for this StatefulSet: raise the size from the stack that deployed it, with the current program.`
               : `${keep} Volumes cannot shrink: a smaller size needs a new cluster under a new name and a data migration.`;
     return { path, deployed: live.storage, requested, instead };
 }
@@ -120,7 +120,7 @@ function templateDifferences(c: Case, sts: DeployedStatefulSet, planned: readonl
             continue;
         }
         const found = [
-            storageDifference(c, sts, live, t.spec?.resources?.requests?.storage),
+            storageDifference(c, live, t.spec?.resources?.requests?.storage),
             classDifference(c, live, t.spec?.storageClassName),
             modesDifference(live, t.spec?.accessModes),
         ];

@@ -47,7 +47,7 @@ function scaleIn(c: ReplicaCase<StoreNoScaleInConfig>, n: number, how: string, p
             `Why this is unsafe: ${whyStoreNoScaleIn}\n` +
             `PD: ${pd}\n` +
             `Instead: keep Store at ${n} replicas or more (\`pulumi config set --path store.replicas ${n}\`). To shrink safely, ` +
-            `drain first: \`${drain.map((o, i) => `pulumi config set --path 'store.drain[${i}]' ${o}`).join(" && ")}\` (highest ordinal first, from ${first}) ` +
+            `drain first: \`pulumi config set --path store.drain '${JSON.stringify(drain)}'\` (highest ordinal first, from ${first}) ` +
             "and `pulumi up`: PD takes those stores offline, moves their cell replicas away and reports them Tombstone, and " +
             `their volumes are deleted so a later scale-out starts them empty. Then lower the replicas to ${requested}: this rule ` +
             "allows it once PD reports every removed store Tombstone.",

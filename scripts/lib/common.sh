@@ -64,10 +64,9 @@ run_step() {
   log "$what done in $(( $(date +%s) - t0 ))s"
 }
 
-# The project's local Pulumi state (file backend, no account) and the dev
-# passphrase of its secrets provider. Override both for real environments.
-export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$ELASTICELL_ROOT/.elasticell/state}"
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-elasticell-dev}"
+# Pulumi state: PULUMI_BACKEND_URL or your `pulumi login` when there is one, else
+# the project's file backend with the dev passphrase (scripts/lib/state.sh).
+source "$ELASTICELL_ROOT/scripts/lib/state.sh"
 # The local cluster's kubeconfig (npm run cluster:up writes it).
 ELASTICELL_KUBECONFIG="$ELASTICELL_ROOT/.elasticell/cluster/kubeconfig"
 
@@ -100,9 +99,11 @@ build_policy_pack() {
   fi
 }
 
-# use_toolchain: put the Pulumi toolchain (built or found) on PATH.
+# use_toolchain: put the Pulumi toolchain (built or found) on PATH, and
+# scripts/plugins (the Node.js dynamic-provider plugin the Store drain needs,
+# which a toolchain built from Go modules lacks).
 use_toolchain() {
   local bin
   bin="$(bash "$ELASTICELL_ROOT/scripts/toolchain.sh" | tail -n 1)" || die "no Pulumi toolchain (see the messages above)"
-  export PATH="$bin:$PATH"
+  export PATH="$bin:$ELASTICELL_ROOT/scripts/plugins:$PATH"
 }

@@ -43,7 +43,7 @@ export interface DoubleCell {
 export interface PdDoubleOptions {
     /** Delay between a store going Offline and its replicas having moved (then Tombstone). @default 300 */
     readonly moveDelayMs?: number;
-    /** When true, an offline store never finishes moving (a drain that cannot finish). @default false */
+    /** While true, an offline store does not finish moving (a drain that cannot finish); clearing it resumes. @default false */
     readonly stuck?: boolean;
     /** Replicas per cell (PD's maxReplicas). @default 3 */
     readonly maxReplicas?: number;
@@ -185,7 +185,11 @@ export class PdDouble {
         this.moving.set(s.id, ops);
         const t = setTimeout(() => {
             this.timers.delete(t);
-            if (this.stuck || s.state !== StoreState.Offline) {
+            if (s.state !== StoreState.Offline) {
+                return;
+            }
+            if (this.stuck) {
+                this.scheduleMove(s); // look again later: clearing `stuck` lets the move finish
                 return;
             }
             for (const c of this.cellsOf(s.id)) {

@@ -22,7 +22,7 @@ describe("policy pack metadata", () => {
         }
     });
 
-    it("makes exactly the six guards mandatory", () => {
+    it("makes exactly the seven guards mandatory", () => {
         assert.deepEqual(
             allPolicies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name).sort(),
             [
@@ -32,6 +32,7 @@ describe("policy pack metadata", () => {
                 "elasticell-roll-healthy-tier",
                 "elasticell-store-no-scale-in",
                 "elasticell-tier-owner",
+                "elasticell-volume-growth",
             ],
         );
     });

@@ -72,9 +72,9 @@ describe("elasticell-no-stateful-replace refuses", () => {
         ["growing the Store volumes", store(setSize("2Gi")), undefined, [
             /spec\.volumeClaimTemplates\[store\]\.resources\.requests\.storage: 1Gi -> 2Gi \(deployed -> requested\)/,
             /keep the deployed size 1Gi: `pulumi config set --path store\.storage\.size 1Gi`/,
-            /for i in \$\(seq 0 2\); do kubectl -n prod patch pvc store-demo-store-\$i -p '\{"spec":\{"resources":\{"requests":\{"storage":"2Gi"\}\}\}\}'; done/,
-            /allowVolumeExpansion: true/,
-            /keep the config at 1Gi/,
+            /Volumes grow through their claims, never through this template/,
+            /`ignoreChanges: \["spec\.volumeClaimTemplates"\]` and one PersistentVolumeClaim per ordinal sized from store\.storage\.size/,
+            /elasticell-volume-growth/,
         ]],
         ["shrinking the PD volumes", edited(statefulSet("pd", 3), setSize("512Mi")), new MemoryBaseline([live("pd", 3)]), [
             /tier pd, StatefulSet prod\/demo-pd: spec\.volumeClaimTemplates\[pd\]\.resources\.requests\.storage: 1Gi -> 512Mi/,

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { MemoryBaseline } from "../../policies/baseline/memory";
+import type { DeployedClaim, DeployedStorageClass } from "../../policies/baseline/types";
+import { PersistentVolumeClaim } from "../../policies/claim";
+import { makeVolumeGrowth } from "../../policies/rules/volume-growth";
+import { unknownValues } from "../../policies/sdk";
+import { validateResource } from "../helpers/policy";
+import { Cluster, edited, memoryDeps, Namespace, validOverride } from "./fixtures";
+
+type Tier = "pd" | "store" | "proxy";
+
+/** A planned claim as the program registers it (`buildClaims`), ordinal 0 of the tier. */
+function planned(tier: Tier, size: string, className?: string): Record<string, any> {
+    return {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        metadata: {
+            name: `${tier}-${Cluster}-${tier}-0`,
+            namespace: Namespace,
+            labels: { "app.kubernetes.io/name": "elasticell", "app.kubernetes.io/instance": Cluster, "app.kubernetes.io/component": tier },
+        },
+        spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(className === undefined ? {} : { storageClassName: className }),
+            resources: { requests: { storage: size } },
+        },
+    };
+}
+
+/** The live claim of ordinal 0, as the API lists it (class filled in; null: no class). */
+function liveClaim(tier: Tier, storage: string, storageClassName: string | null = "expandable"): DeployedClaim {
+    return {
+        namespace: Namespace,
+        name: `${tier}-${Cluster}-${tier}-0`,
+        storage,
+        ...(storageClassName === null ? {} : { storageClassName }),
+        deleting: false,
+    };
+}
+
+const classes: DeployedStorageClass[] = [
+    { name: "expandable", allowVolumeExpansion: true, isDefault: false },
+    { name: "fixed", allowVolumeExpansion: false, isDefault: true },
+];
+
+function baseline(claims: DeployedClaim[] | undefined, storageClasses: DeployedStorageClass[] | undefined = classes, unreadable?: string) {
+    return new MemoryBaseline([], unreadable, "the in-memory baseline", {}, claims, storageClasses);
+}
+
+async function run(props: object, b: MemoryBaseline, config: Record<string, unknown> = {}, dryRun = true) {
+    const deps = memoryDeps(b, { project: "elasticell", stack: "dev", dryRun, source: "test" });
+    return validateResource(makeVolumeGrowth(deps), { resourceClass: PersistentVolumeClaim, props, config });
+}
+
+describe("elasticell-volume-growth allows", () => {
+    const allowed: [string, object, MemoryBaseline][] = [
+        ["a new claim (first deployment, or a new ordinal)", planned("store", "2Gi"), baseline([])],
+        ["the same size", planned("store", "1Gi"), baseline([liveClaim("store", "1Gi")])],
+        ["the same size written differently (1Gi = 1024Mi)", planned("store", "1024Mi"), baseline([liveClaim("store", "1Gi")])],
+        ["growth where the claim's class allows expansion", planned("store", "2Gi"), baseline([liveClaim("store", "1Gi")])],
+        ["growth of a PD volume on the default class that allows expansion", planned("pd", "2Gi"),
+            baseline([liveClaim("pd", "1Gi", null)], [{ name: "std", allowVolumeExpansion: true, isDefault: true }])],
+        ["the deployed class set explicitly", planned("store", "1Gi", "expandable"), baseline([liveClaim("store", "1Gi")])],
+        ["a claim being deleted (the StatefulSet controller re-creates it)", planned("store", "512Mi"),
+            baseline([{ ...liveClaim("store", "1Gi"), deleting: true }])],
+        ["a render directory (no claims to compare)", planned("store", "512Mi"), baseline(undefined, undefined)],
+        ["a claim of another program (no elasticell labels)", edited(planned("store", "512Mi"), (m) => delete m["metadata"].labels),
+            baseline([liveClaim("store", "1Gi")])],
+        ["a proxy-labelled claim (the proxy keeps no data)", planned("proxy", "512Mi"), baseline([liveClaim("proxy", "1Gi")])],
+    ];
+    for (const [name, props, b] of allowed) {
+        it(name, async () => assert.deepEqual(await run(props, b), []));
+    }
+});
+
+describe("elasticell-volume-growth refuses", () => {
+    const refused: [string, object, MemoryBaseline, readonly RegExp[]][] = [
+        ["growth where the class does not allow expansion", planned("store", "2Gi"), baseline([liveClaim("store", "1Gi", "fixed")]), [
+            /spec\.resources\.requests\.storage: 1Gi -> 2Gi \(deployed -> requested\)/,
+            /StorageClass fixed does not allow volume expansion \(allowVolumeExpansion is not true\)/,
+            /`kubectl patch storageclass fixed -p '\{"allowVolumeExpansion":true\}'`/,
+            /`pulumi config set --path store\.storage\.size 1Gi`/,
+        ]],
+        ["growth on the default class when it does not allow expansion", planned("store", "2Gi"),
+            baseline([liveClaim("store", "1Gi", null)]), [/StorageClass fixed does not allow volume expansion/]],
+        ["growth where the claim's class is gone", planned("store", "2Gi"), baseline([liveClaim("store", "1Gi", "deleted-class")]), [
+            /StorageClass deleted-class does not exist in the cluster/,
+            /keep the deployed size 1Gi/,
+        ]],
+        ["shrinking", planned("store", "512Mi"), baseline([liveClaim("store", "1Gi")]), [
+            /spec\.resources\.requests\.storage: 1Gi -> 512Mi/,
+            /volumes cannot shrink/,
+            /A smaller volume needs a new cluster under a new name and a data migration/,
+        ]],
+        ["shrinking a volume grown by hand (the live claim is the truth)", planned("pd", "1Gi"), baseline([liveClaim("pd", "5Gi")]), [
+            /tier pd, PersistentVolumeClaim prod\/pd-demo-pd-0: spec\.resources\.requests\.storage: 5Gi -> 1Gi/,
+            /`pulumi config set --path pd\.storage\.size 5Gi`/,
+        ]],
+        ["a size that is not a quantity", planned("store", "lots"), baseline([liveClaim("store", "1Gi")]), [/lots is not a Kubernetes quantity/]],
+        ["another class", planned("store", "1Gi", "fast-ssd"), baseline([liveClaim("store", "1Gi")]), [
+            /spec\.storageClassName: expandable -> fast-ssd/,
+            /the API server never changes the class of a claim/,
+            /`pulumi config set --path store\.storage\.className expandable`/,
+            /A different class needs a new cluster under a new name and a data migration/,
+        ]],
+        ["a class where none is deployed", planned("store", "1Gi", "fast-ssd"), baseline([liveClaim("store", "1Gi", null)]), [
+            /storageClassName: <none> -> fast-ssd/,
+            /keep no storage class: `pulumi config rm --path store\.storage\.className`/,
+        ]],
+    ];
+    for (const [name, props, b, patterns] of refused) {
+        it(name, async () => {
+            const violations = await run(props, b);
+            assert.equal(violations.length, 1, JSON.stringify(violations));
+            const v = violations[0]!;
+            assert.equal(v.level, "mandatory");
+            assert.match(v.message, /elasticell cluster "demo", tier (pd|store), PersistentVolumeClaim prod\/(pd|store)-demo-(pd|store)-0: spec\./);
+            assert.doesNotMatch(v.message, /undefined|NaN|\[object /);
+            for (const p of patterns) {
+                assert.match(v.message, p);
+            }
+        });
+    }
+
+    it("a class change and a shrink at once: one violation each", async () => {
+        const violations = await run(planned("store", "512Mi", "fast-ssd"), baseline([liveClaim("store", "1Gi")]));
+        assert.deepEqual(violations.map((v) => /: (spec\.[^:]+):/.exec(v.message)?.[1]), ["spec.storageClassName", "spec.resources.requests.storage"]);
+    });
+
+    it("even with a break-glass override: the API server would refuse it anyway", async () => {
+        const violations = await run(planned("store", "512Mi"), baseline([liveClaim("store", "1Gi")]), { override: validOverride({ tier: "store" }) });
+        assert.equal(violations.length, 1);
+        assert.equal(violations[0]!.level, "mandatory");
+        assert.match(violations[0]!.message, /Break-glass override does not apply: the API server refuses this change/);
+    });
+});
+
+describe("elasticell-volume-growth reports", () => {
+    it("fails closed when the cluster cannot be read", async () => {
+        const violations = await run(planned("store", "2Gi"), baseline([], classes, "403 Forbidden"));
+        assert.equal(violations.length, 1);
+        assert.equal(violations[0]!.level, "mandatory");
+        assert.match(violations[0]!.message, /cannot read the deployed state from the in-memory baseline: 403 Forbidden/);
+    });
+
+    it("a size unknown at preview as advisory, and as mandatory during the update", async () => {
+        const props = planned("store", unknownValues.unknownStringValue);
+        const atPreview = await run(props, baseline([liveClaim("store", "1Gi")]));
+        assert.equal(atPreview.length, 1);
+        assert.equal(atPreview[0]!.level, "advisory");
+        assert.match(atPreview[0]!.message, /cannot check at preview: .*spec\.resources\.requests\.storage/);
+        const atUp = await run(props, baseline([liveClaim("store", "1Gi")]), {}, false);
+        assert.equal(atUp[0]!.level, "mandatory");
+    });
+});
