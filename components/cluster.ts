@@ -20,6 +20,7 @@ import { storeProfile } from "./store";
 import type { ClusterContext } from "./tier/profile";
 import type { TierSpecArgs } from "./tier/spec";
 import { Tier } from "./tier/tier";
+import { registerZoneAccess } from "./zone-access";
 
 /** Arguments of a `CellCluster`: the validated stack configuration (see `config.ts`). */
 export type CellClusterArgs = Omit<StackConfig, "name">;
@@ -67,7 +68,15 @@ export class CellCluster extends pulumi.ComponentResource {
             : undefined;
 
         const profiles = [pdProfile, storeProfile, proxyProfile];
-        const policies = buildNetworkPolicies({ ctx, profiles, config: args.networkPolicy, labels: args.labels, annotations });
+        const policies = buildNetworkPolicies({
+            ctx,
+            profiles,
+            config: args.networkPolicy,
+            labels: args.labels,
+            annotations,
+            // nodeApi: the stores' init container reads its node through the API server.
+            apiServerEgress: args.store.topology.source === "nodeApi" ? ["store"] : [],
+        });
         if (args.networkPolicy.enabled && clientPeers(args.networkPolicy.proxyClients).length === 0) {
             pulumi.log.warn(
                 `networkPolicy.proxyClients names no client, so nothing can reach Redis on ${redisServiceName(name)}:${ProxyPorts.redis}; ` +
@@ -84,7 +93,12 @@ export class CellCluster extends pulumi.ComponentResource {
             );
 
         const pd = tier({ profile: pdProfile, settings: args.pd }, namespace === undefined ? [] : [namespace]);
-        const store = tier({ profile: storeProfile, settings: args.store }, [pd]);
+        // store.topology.source nodeApi: the stores read their node's labels through the API.
+        const zoneAccess =
+            args.store.topology.source === "nodeApi"
+                ? registerZoneAccess(this, { ctx, tier: "store", labels: args.labels, annotations, dependsOn: namespace === undefined ? [] : [namespace] })
+                : [];
+        const store = tier({ profile: storeProfile, settings: args.store }, [pd, ...zoneAccess]);
         const proxy = tier({ profile: proxyProfile, settings: args.proxy, service: args.proxy.service }, [store]);
 
         // store.drain: a reviewable step of its own; the scale-in is a later run the pack allows (drain/store-drain.ts).

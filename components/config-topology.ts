@@ -16,6 +16,7 @@ import { qualifiedNameProblems } from "./k8s-validation";
  * - `none`: every store reports zone `default` (the operator's behaviour: no zone awareness).
  */
 export const ZoneSources = ["podLabels", "nodeApi", "none"] as const;
+/** One of `ZoneSources`. */
 export type ZoneSource = (typeof ZoneSources)[number];
 
 /** A label key (qualified name), as `ValidateLabels` checks it. */

@@ -37,8 +37,9 @@ export function pdClientUrl(ctx: Pick<ClusterContext, "cluster" | "namespace">):
 export const pdProfile: TierProfile = {
     kind: "pd",
     ports: [
-        // etcd client and the HTTP API: PD itself, and the callers the config names (operators, the API server's service proxy).
-        { name: "client", port: PdPorts.client, from: { tiers: ["pd"], clients: true } },
+        // etcd client and the HTTP API: PD itself, the stores' readiness and preStop scripts (store-health.ts),
+        // and the callers the config names (operators, the API server's service proxy).
+        { name: "client", port: PdPorts.client, from: { tiers: ["pd", "store"], clients: true } },
         { name: "peer", port: PdPorts.peer, from: { tiers: ["pd"] } },
         { name: "rpc", port: PdPorts.rpc, from: { tiers: ["store", "proxy"] } },
     ],

@@ -12,10 +12,10 @@
  * Failure mode that shapes readiness: PD down or unreachable must never turn
  * every store unready at once (that would stop the proxies' traffic and block
  * every drain through the PodDisruptionBudget while PD is being repaired). So
- * readiness trusts PD only when PD answers: no answer, an HTTP error (a
- * non-leader redirect) or an error envelope falls back to the old check (the
- * store listens on its Redis port). Only an answer that lists the store as not
- * Up, or does not list it, makes it unready. "No cell missing replicas" is not
+ * readiness always requires what the old TCP probe saw (the store listens on
+ * its Redis port) and asks PD only to veto: no answer, an HTTP error (a
+ * non-leader redirect) or an error envelope leaves the port check alone; an
+ * answer that lists the store as not Up, or does not list it, makes it unready. "No cell missing replicas" is not
  * part of readiness (one store down would turn them all unready); it gates the
  * next restart in preStop instead.
  */
@@ -36,7 +36,10 @@ function storeAddr(raftPort: number): string {
     return `STORE_ADDR="\${STORE_ADDR:-\${HOSTNAME:-$(hostname)}.\${PEER_SERVICE_NAME}.\${NAMESPACE}.svc:${raftPort}}"`;
 }
 
-/** The readiness script: exit 0 when PD lists this store Up (or PD cannot answer and the port listens). */
+/**
+ * The readiness script: exit 0 when the store listens on its Redis port and PD, when it answers,
+ * lists the store Up. PD keeps a store Up between heartbeats, so the port check covers the process.
+ */
 export function storeReadyScript(ports: { readonly raft: number; readonly redis: number }): string {
     const hex = ports.redis.toString(16).toUpperCase().padStart(4, "0");
     return [
@@ -54,22 +57,23 @@ export function storeReadyScript(ports: { readonly raft: number; readonly redis:
         "  done",
         "  return 1",
         "}",
+        // The process side first: a store that does not listen is never Ready, whatever PD says.
+        "if ! listening; then",
+        `  echo "port ${ports.redis} does not listen: not ready"`,
+        "  exit 1",
+        "fi",
         'body="$(pd_get /pd/api/v1/stores)"',
         'if [ -z "${body}" ] || ! pd_ok "${body}"; then',
-        "  if listening; then",
-        `    echo "PD did not answer; port ${ports.redis} listens: ready"`,
-        "    exit 0",
-        "  fi",
-        `  echo "PD did not answer and port ${ports.redis} does not listen: not ready"`,
-        "  exit 1",
+        `  echo "PD did not answer; port ${ports.redis} listens: ready"`,
+        "  exit 0",
         "fi",
         'if ! found="$(printf \'%s\' "${body}" | own_store)"; then',
         '  echo "PD does not list ${STORE_ADDR} (not registered yet): not ready"',
         "  exit 1",
         "fi",
-        'set -- ${found}',
+        "set -- ${found}",
         'if [ "$2" = 0 ]; then',
-        '  echo "store $1 is Up at PD: ready"',
+        '  echo "store $1 is Up at PD and listens: ready"',
         "  exit 0",
         "fi",
         'echo "store $1 is in state $2 at PD (0 Up, 1 Offline, 2 Tombstone): not ready"',
@@ -110,6 +114,7 @@ export function storePreStopScript(ports: { readonly raft: number }): string {
         '  sleep "${poll}"',
         "done",
         "# 2. Move this store's raft leaders to peers on other stores.",
+        'if ! can_put; then log "no curl, GNU wget or nc in the image: cannot ask PD to move leaders; raft re-elects them after the store stops"; exit 0; fi',
         'stores="$(pd_get /pd/api/v1/stores)"',
         'if [ -z "${stores}" ] || ! pd_ok "${stores}" || ! me="$(printf \'%s\' "${stores}" | own_store)"; then',
         '  log "PD does not know ${STORE_ADDR} (or did not answer): no leaders to move"',

@@ -107,7 +107,7 @@ function writeAtomically(file, text) {
  * @param {string} packDir
  * @param {typeof import("typescript")} [ts] a loaded TypeScript; default: the pack's own
  */
-function transpile(packDir, ts = require("typescript")) {
+function transpile(packDir, ts = loadTypeScript(packDir)) {
     const configFile = path.join(packDir, "tsconfig.json");
     const problems = [];
     const parsed = ts.getParsedCommandLineOfConfigFile(configFile, {}, {
@@ -136,6 +136,18 @@ function transpile(packDir, ts = require("typescript")) {
     const result = program.emit(undefined, (file, text) => writeAtomically(file, text));
     if (result.emitSkipped) {
         throw new Error(`TypeScript emitted nothing for the policy pack:\n${format(ts, result.diagnostics)}`);
+    }
+}
+
+/** The pack's TypeScript (a devDependency, installed by `npm ci`), or an error that says how to get it. */
+function loadTypeScript(packDir) {
+    try {
+        return require(require.resolve("typescript", { paths: [packDir] }));
+    } catch (err) {
+        throw new Error(
+            `policies/bin is missing or older than the sources, and TypeScript is not installed to rebuild it (${err.message}). ` +
+                `Run \`npm ci --prefix ${packDir}\` (or \`npm run setup\`), then run the command again.`,
+        );
     }
 }
 

@@ -36,7 +36,16 @@ export interface NetworkPolicyArgs {
     /** Extra labels for every object (never in selectors). */
     readonly labels: Readonly<Record<string, string>>;
     readonly annotations: Readonly<Record<string, string>>;
+    /**
+     * Tiers whose pods call the Kubernetes API (the stores with `store.topology.source: nodeApi`):
+     * with `restrictEgress` they may open `ApiServerPorts` on any address (the API server's
+     * endpoint addresses are not known at deploy time). @default none
+     */
+    readonly apiServerEgress?: readonly TierKind[];
 }
+
+/** Ports the Kubernetes API server listens on: the `kubernetes` Service's 443 and the common endpoint port 6443. */
+export const ApiServerPorts = [443, 6443] as const;
 
 /** The client sources the config names for a tier's `clients: true` ports (PD: `pdClients`, Proxy: `proxyClients`). */
 export function clientsOf(config: NetworkPolicyConfig, tier: TierKind): ClientSources | undefined {
@@ -103,6 +112,9 @@ function egress(args: NetworkPolicyArgs, profile: TierProfile): EgressRule[] {
                 rules.push({ to: [tierPeer(args.ctx, target.kind)], ports: tcp(port) });
             }
         }
+    }
+    if (args.apiServerEgress?.includes(profile.kind) === true) {
+        rules.push({ ports: ApiServerPorts.map((port) => ({ protocol: "TCP", port })) });
     }
     return rules;
 }

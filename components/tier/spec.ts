@@ -10,7 +10,7 @@ import type { ClusterContext, TierProfile } from "./profile";
 import { PodInfoDir, StartupDir } from "./script";
 import { containerSecurityContext, podSecurityContext } from "./security";
 import { lifecycle, readinessProbe, terminationGraceSeconds } from "./probes";
-import { zoneEnv, zoneInitContainers, zoneMounts, zoneServiceAccountName, zoneVolumes } from "./zone";
+import { zoneEnv, zoneInitContainers, zoneMounts, zoneServiceAccountName, zoneTopology, zoneVolumes } from "./zone";
 
 /**
  * Scheduling and sizing of one tier, as validated by the config schema (derived from it, never
@@ -150,7 +150,7 @@ function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
         env.push({ name: "PEER_SERVICE_NAME", value: peerServiceName(ctx.cluster, profile.kind) });
     }
     env.push(...(profile.env?.(ctx) ?? []));
-    env.push(...zoneEnv(zoneTopology(args)));
+    env.push(...zoneEnv(zoneTopology(profile, settings)));
     if (profile.needsPodIP === true) {
         env.push({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
     }
@@ -164,7 +164,7 @@ function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
     if (profile.scratchPath !== undefined) {
         mounts.push({ name: ScratchVolume, mountPath: profile.scratchPath });
     }
-    mounts.push(...zoneMounts(zoneTopology(args)));
+    mounts.push(...zoneMounts(zoneTopology(profile, settings)));
     return {
         name: profile.kind,
         image: settings.image,
@@ -195,13 +195,8 @@ function podVolumes(args: TierSpecArgs): k8s.types.input.core.v1.Volume[] {
     if (profile.scratchPath !== undefined) {
         volumes.push({ name: ScratchVolume, emptyDir: {} });
     }
-    volumes.push(...zoneVolumes(zoneTopology(args)));
+    volumes.push(...zoneVolumes(zoneTopology(args.profile, args.settings)));
     return volumes;
-}
-
-/** The zone discovery settings of a zone-aware tier (`tier/zone.ts`). */
-function zoneTopology(args: TierSpecArgs): TierSettings["topology"] {
-    return args.profile.zoneAware === true ? args.settings.topology : undefined;
 }
 
 function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierManifests["statefulSet"] {
@@ -232,15 +227,14 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
                     annotations: { ...args.annotations, [ConfigHashAnnotation]: configHash(data) },
                 },
                 spec: {
-                    initContainers: zoneInitContainers(zoneTopology(args), containerSecurityContext(settings.securityContext)),
+                    initContainers: zoneInitContainers(zoneTopology(profile, settings), containerSecurityContext(settings.securityContext)),
                     containers: [container(args)],
                     volumes: podVolumes(args),
                     nodeSelector: { ...settings.nodeSelector },
                     tolerations: [...settings.tolerations],
                     affinity: affinity(args),
                     topologySpreadConstraints: topologySpread(args),
-                    serviceAccountName:
-                        zoneTopology(args)?.source === "nodeApi" ? zoneServiceAccountName(ctx.cluster, profile.kind) : undefined,
+                    serviceAccountName: zoneServiceAccountName(ctx.cluster, profile.kind, zoneTopology(profile, settings)),
                     terminationGracePeriodSeconds: terminationGraceSeconds(profile),
                     securityContext: podSecurityContext(settings.securityContext),
                 },

@@ -10,14 +10,30 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { statefulSetName, tierSelector } from "../labels";
-import type { Manifest } from "./spec";
-import type { TierSpecArgs } from "./spec";
+import type { Manifest, TierSpecArgs } from "./spec";
 
 /** Annotation that lets `pulumi up` take over the claim's fields from the StatefulSet controller (it created the claims of clusters deployed before the program sized them). */
 const PatchForce = "pulumi.com/patchForce";
 
+/**
+ * Annotation that skips the provider's readiness wait for the claim. The provider (up to
+ * pulumi-kubernetes#4181, later than the pinned 4.25) waits on every update for the phase a new
+ * claim has, which for a `WaitForFirstConsumer` class is Pending: a Bound claim never returns to
+ * it, so growing one would time out after 5 minutes (pulumi-kubernetes#4179). Nothing needs the
+ * wait: the StatefulSet's pods wait for their claims to bind, and its own readiness wait covers them.
+ */
+const SkipAwait = "pulumi.com/skipAwait";
+
+/** The spec of a claim the program registers: plain values (a `PersistentVolumeClaimSpec` input). */
+export interface ClaimSpec extends k8s.types.input.core.v1.PersistentVolumeClaimSpec {
+    readonly accessModes: string[];
+    /** Unset: the cluster's default class (as the StatefulSet's template leaves it). */
+    readonly storageClassName?: string;
+    readonly resources: { readonly requests: { readonly storage: string } };
+}
+
 /** A PVC the program registers, with its ordinal. */
-export type ClaimManifest = Manifest<k8s.types.input.core.v1.PersistentVolumeClaimSpec> & { readonly ordinal: number };
+export type ClaimManifest = Manifest<ClaimSpec> & { readonly ordinal: number };
 
 /**
  * Name of the claim the StatefulSet controller gives ordinal `ordinal` of `statefulSet` for
@@ -47,7 +63,7 @@ export function buildClaims(args: TierSpecArgs): ClaimManifest[] {
                 name: claimName(profile.storage.template, sts, ordinal),
                 namespace: ctx.namespace,
                 labels: tierSelector(ctx.cluster, profile.kind),
-                annotations: { ...args.annotations, [PatchForce]: "true" },
+                annotations: { ...args.annotations, [PatchForce]: "true", [SkipAwait]: "true" },
             },
             spec: {
                 accessModes: ["ReadWriteOnce"],

@@ -16,7 +16,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { TopologyConfig } from "../config-topology";
 import { statefulSetName, tierLabels, type TierKind } from "../labels";
-import type { ClusterContext } from "./profile";
+import type { ClusterContext, TierProfile } from "./profile";
 
 /** The node label with the node's zone (well-known, set by cloud providers). */
 export const ZoneLabel = "topology.kubernetes.io/zone";
@@ -32,6 +32,11 @@ export const TopologyFile = "node";
 export const UnknownZone = "default";
 
 const TopologyVolume = "topology";
+
+/** The zone discovery settings of a tier: only a zone-aware profile (the stores) has them. */
+export function zoneTopology(profile: TierProfile, settings: { readonly topology?: TopologyConfig }): TopologyConfig | undefined {
+    return profile.zoneAware === true ? settings.topology : undefined;
+}
 
 /** kubectl's jsonpath needs the dots of a label key escaped. */
 function jsonPathLabel(key: string): string {
@@ -95,9 +100,9 @@ export function zoneMounts(topology: TopologyConfig | undefined): k8s.types.inpu
     return topology?.source === "nodeApi" ? [{ name: TopologyVolume, mountPath: TopologyDir, readOnly: true }] : [];
 }
 
-/** The ServiceAccount a zone-aware tier runs as in `nodeApi` mode: `<cluster>-<tier>`. */
-export function zoneServiceAccountName(cluster: string, tier: TierKind): string {
-    return statefulSetName(cluster, tier);
+/** The ServiceAccount a zone-aware tier runs as in `nodeApi` mode (`<cluster>-<tier>`); else none (the default one). */
+export function zoneServiceAccountName(cluster: string, tier: TierKind, topology: TopologyConfig | undefined): string | undefined {
+    return topology?.source === "nodeApi" ? statefulSetName(cluster, tier) : undefined;
 }
 
 /** A cluster-scoped name unique to one cluster's tier: `elasticell-<ns>-<cluster>-<tier>-nodes`. */
@@ -138,7 +143,7 @@ export function buildZoneAccess(args: {
         labels: tierLabels(ctx.cluster, tier, undefined, args.labels),
         annotations: { ...args.annotations },
     });
-    const account = zoneServiceAccountName(ctx.cluster, tier);
+    const account = statefulSetName(ctx.cluster, tier);
     const role = zoneClusterRoleName(ctx, tier);
     return {
         serviceAccount: { metadata: meta(account, true) },

@@ -84,6 +84,8 @@ export interface DeployedClaim {
     readonly storageClassName?: string;
     /** True when `metadata.deletionTimestamp` is set. */
     readonly deleting: boolean;
+    /** `status.phase` (Pending, Bound, Lost), if reported. */
+    readonly phase?: string;
 }
 
 /** A StorageClass, reduced to what decides whether its volumes may grow. */
@@ -116,12 +118,14 @@ export function claimFromManifest(obj: unknown, defaultNamespace: string): Deplo
     }
     const storage = at(obj, "spec", "resources", "requests", "storage");
     const className = optString(at(obj, "spec", "storageClassName"));
+    const phase = optString(at(obj, "status", "phase"));
     return {
         namespace: optString(at(obj, "metadata", "namespace")) ?? defaultNamespace,
         name,
         ...(typeof storage === "string" || typeof storage === "number" ? { storage: String(storage) } : {}),
         ...(className === undefined ? {} : { storageClassName: className }),
         deleting: at(obj, "metadata", "deletionTimestamp") !== undefined,
+        ...(phase === undefined ? {} : { phase }),
     };
 }
 

@@ -1,8 +1,11 @@
-/** `elasticell-image-pinned` (advisory): elasticell images carry a version tag or digest, not `:latest`. */
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+/**
+ * `elasticell-image-pinned` (advisory, stack policy): elasticell images carry a version tag or
+ * digest, not `:latest`. One violation per cluster and problem lists every tier it concerns
+ * (`../tier-findings.ts`), so a default stack gets one line, not one per tier.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { readKnown } from "../known";
-import { validateResourceOfType } from "../sdk";
-import { describePlanned, forEachTierContainer, StatefulSet } from "../statefulset";
+import { reportCollapsed } from "../tier-findings";
 
 /** Policy name. */
 export const imagePinnedName = "elasticell-image-pinned";
@@ -21,25 +24,26 @@ export function imageProblem(image: string): string | undefined {
 }
 
 /** The rule. */
-export const imagePinned: ResourceValidationPolicy = {
+export const imagePinned: StackValidationPolicy = {
     name: imagePinnedName,
     description: "Elasticell images should be pinned to a version tag or digest, not :latest.",
     enforcementLevel: "advisory",
-    validateResource: validateResourceOfType(StatefulSet, (props, args, reportViolation) => {
-        forEachTierContainer(props, (c, i, id) => {
-            const image = readKnown(() => c.image);
-            if (!image.known || typeof image.value !== "string") {
-                return;
-            }
-            const problem = imageProblem(image.value);
-            if (problem === undefined) {
-                return;
-            }
-            reportViolation(
-                `${describePlanned(props, id, args.name)}: container ${c.name ?? `#${i}`} image "${image.value}" ${problem}. ` +
-                    "A moving tag lets pods of one tier run different builds and turns any restart into an unplanned " +
-                    "upgrade, outside the PD → Store → Proxy order. Pin a version tag (e.g. deepfabric/pd:<version>) or a digest.",
-            );
-        });
-    }),
+    validateStack: (args, reportViolation) =>
+        reportCollapsed(
+            args.resources,
+            reportViolation,
+            (c) => {
+                const image = readKnown(() => c.image);
+                if (!image.known || typeof image.value !== "string") {
+                    return undefined;
+                }
+                const problem = imageProblem(image.value);
+                return problem === undefined ? undefined : { problem: `image ${problem}`, detail: `"${image.value}"` };
+            },
+            (_problem, tiers) =>
+                "A moving tag lets pods of one tier run different builds and turns any restart into an unplanned " +
+                "upgrade, outside the PD → Store → Proxy order. Pin a version tag or a digest: " +
+                tiers.map((t) => `pulumi config set --path ${t}.image <image>:<version>`).join("; ") +
+                ".",
+        ),
 };

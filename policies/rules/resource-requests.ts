@@ -1,8 +1,11 @@
-/** `elasticell-resource-requests` (advisory): every elasticell container requests cpu and memory. */
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+/**
+ * `elasticell-resource-requests` (advisory, stack policy): every elasticell container requests cpu
+ * and memory. One violation per cluster and problem lists every tier it concerns
+ * (`../tier-findings.ts`), so a default stack gets one line, not one per tier.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { readKnown } from "../known";
-import { validateResourceOfType } from "../sdk";
-import { describePlanned, forEachTierContainer, StatefulSet } from "../statefulset";
+import { listText, reportCollapsed } from "../tier-findings";
 
 /** Policy name. */
 export const resourceRequestsName = "elasticell-resource-requests";
@@ -10,29 +13,29 @@ export const resourceRequestsName = "elasticell-resource-requests";
 const required = ["cpu", "memory"] as const;
 
 /** The rule. */
-export const resourceRequests: ResourceValidationPolicy = {
+export const resourceRequests: StackValidationPolicy = {
     name: resourceRequestsName,
     description: "Elasticell containers should set cpu and memory requests.",
     enforcementLevel: "advisory",
-    validateResource: validateResourceOfType(StatefulSet, (props, args, reportViolation) => {
-        forEachTierContainer(props, (c, i, id) => {
-            const requests = readKnown(() => c.resources?.requests);
-            if (!requests.known) {
-                return;
-            }
-            const missing = required.filter((k) => {
-                const v = requests.value?.[k];
-                return v === undefined || v === null || v === "";
-            });
-            if (missing.length === 0) {
-                return;
-            }
-            reportViolation(
-                `${describePlanned(props, id, args.name)}: container ${c.name ?? `#${i}`} requests no ${missing.join(" or ")}. ` +
-                    "Without requests the scheduler can pack these pods onto a busy node and they are evicted first under " +
-                    "pressure; each eviction re-elects raft leaders and clients see timeouts. Set resources.requests.cpu " +
-                    `and .memory for the ${id.tier} tier.`,
-            );
-        });
-    }),
+    validateStack: (args, reportViolation) =>
+        reportCollapsed(
+            args.resources,
+            reportViolation,
+            (c) => {
+                const requests = readKnown(() => c.resources?.requests);
+                if (!requests.known) {
+                    return undefined;
+                }
+                const missing = required.filter((k) => {
+                    const v = requests.value?.[k];
+                    return v === undefined || v === null || v === "";
+                });
+                return missing.length === 0 ? undefined : { problem: `no ${missing.join(" or ")} request`, detail: "" };
+            },
+            (_problem, tiers) =>
+                "Without requests the scheduler can pack these pods onto a busy node and they are evicted first under " +
+                "pressure; each eviction re-elects raft leaders and clients see timeouts. Set " +
+                listText(tiers.map((t) => `${t}.resources.requests.{cpu,memory}`)) +
+                ` (e.g. pulumi config set --path ${tiers[0] ?? "store"}.resources.requests.cpu 500m).`,
+        ),
 };

@@ -2,13 +2,17 @@
  * `elasticell-volume-growth` (mandatory): a PD or Store volume changes only the way the API server
  * can apply in place. The program registers one PersistentVolumeClaim per ordinal and sizes it from
  * `<tier>.storage.size`; this rule compares each planned claim with the live claim of that name:
- * - a larger size is allowed when the claim's StorageClass has `allowVolumeExpansion: true` (the
- *   PersistentVolumeClaimResize admission refuses it otherwise), and refused, naming the class and
- *   the fix, where it does not;
+ * - a larger size is allowed when the claim is Bound and its StorageClass has
+ *   `allowVolumeExpansion: true` (the PersistentVolumeClaimResize admission refuses it otherwise),
+ *   and refused, naming the class and the fix, where it does not; a claim not yet Bound cannot
+ *   change size at all (API validation), so growing it is refused until it binds;
  * - a smaller size and a different class are refused: the API server never shrinks a claim or
  *   changes its class, so they need a new cluster and a data migration.
- * No live claim (first deployment, a new ordinal): any size is allowed. A render directory has no
- * claims and no classes: nothing to compare.
+ * No live claim (first deployment, a new ordinal): any size is allowed, except a new PD ordinal
+ * beyond PD's deployed size. The program creates claims before the StatefulSet (so the controller
+ * adopts them), so a refused PD resize would otherwise leave new PD volumes behind, and during
+ * `pulumi up --skip-preview` those volumes would already count as PD's deployed size when the
+ * StatefulSet is judged. A render directory has no claims and no classes: nothing to compare.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Baseline, DeployedClaim } from "../baseline/types";
@@ -16,7 +20,10 @@ import { BaselineUnreadableError } from "../baseline/types";
 import { plannedClaim, PersistentVolumeClaim, type ClaimInputs, type PlannedClaim } from "../claim";
 import { guardSchemaProperties, type GuardConfig } from "../config";
 import { defaultGuardDeps, labelled, reportGuarded, reportUnknown, reportUnreadable, type GuardDeps, type GuardRun } from "../guard";
-import { StatefulTiers, type TierKind } from "../labels";
+import { deployedSize } from "../deployed-size";
+import { statefulSetName, StatefulTiers, type TierKind } from "../labels";
+import { overrideHowTo, whyPdFixed } from "../messages";
+import { overrideExample } from "../override";
 import { compareQuantities, sameQuantity } from "../quantity";
 import { validateResourceOfType } from "../sdk";
 import { objectRef, plannedName, plannedNamespace, tierOfLabels } from "../statefulset";
@@ -47,6 +54,15 @@ function keepSize(c: ClaimCase, live: string): string {
 }
 
 async function growth(c: ClaimCase, live: string, requested: string): Promise<string | undefined> {
+    const phase = c.live?.phase;
+    if (phase !== undefined && phase !== "Bound") {
+        return (
+            `${c.subject}: spec.resources.requests.storage: ${live} -> ${requested} (deployed -> requested).\n` +
+            `Why this is refused: the claim is ${phase}, not Bound, and the API server changes a claim's size only once it ` +
+            `is bound to a volume (with a WaitForFirstConsumer class: once its pod is scheduled).\n` +
+            `Instead: wait until \`kubectl get pvc\` shows it Bound (its pod scheduled) and run the preview again, or ${keepSize(c, live)}.`
+        );
+    }
     const className = c.live?.storageClassName;
     const cls = await c.baseline.getStorageClass(className);
     const named = className ?? "(the cluster's default class)";
@@ -118,6 +134,46 @@ export async function judgeClaim(c: ClaimCase): Promise<string[]> {
     return found.filter((p): p is string => p !== undefined);
 }
 
+/** `<template>-<statefulset>-<ordinal>`: the template and ordinal of a claim of `statefulSet`. */
+export function claimOrdinal(claim: string, statefulSet: string): { template: string; ordinal: number } | undefined {
+    const suffix = `-${statefulSet}-`;
+    const at = claim.lastIndexOf(suffix);
+    const digits = at <= 0 ? "" : claim.slice(at + suffix.length);
+    if (!/^(0|[1-9][0-9]*)$/.test(digits)) {
+        return undefined;
+    }
+    return { template: claim.slice(0, at), ordinal: Number(digits) };
+}
+
+/**
+ * A new PD claim (no live claim of that name) whose ordinal is beyond PD's deployed size (member
+ * list, else replicas, else volumes): the first step of a PD resize. Undefined when allowed.
+ */
+export async function newPdMember(
+    baseline: Baseline,
+    cluster: string,
+    namespace: string,
+    claim: string,
+    subject: string,
+): Promise<string | undefined> {
+    const sts = statefulSetName(cluster, "pd");
+    const parsed = claimOrdinal(claim, sts);
+    if (parsed === undefined) {
+        return undefined;
+    }
+    const size = await deployedSize(baseline, "pd", namespace, sts, await baseline.getStatefulSet(namespace, sts), [parsed.template]);
+    if (size === undefined || parsed.ordinal < size.count) {
+        return undefined;
+    }
+    return (
+        `${subject}: a new volume for PD ordinal ${parsed.ordinal}, but PD's deployed size is ${size.count} ` +
+        `(the deployed size comes from ${size.source}).\n` +
+        `Why this is refused: ${whyPdFixed} The program creates a tier's volumes before its StatefulSet, so this volume ` +
+        `would be created even where the StatefulSet change is refused.\n` +
+        `Instead: keep PD at ${size.count}: \`pulumi config set --path pd.replicas ${size.count}\`.`
+    );
+}
+
 const description = "A PD or Store volume may only grow, in place, where its StorageClass allows expansion; never shrink or change class.";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
@@ -158,6 +214,12 @@ export function makeVolumeGrowth(deps: GuardDeps = defaultGuardDeps()): Resource
                 const claims = await baseline.listClaims(namespace.value);
                 const live = claims?.find((cl) => cl.name === claimName);
                 problems = await judgeClaim({ subject, tier: id.tier, planned: planned.value, live, baseline });
+                const member = claims !== undefined && live === undefined && id.tier === "pd"
+                    ? await newPdMember(baseline, id.cluster, namespace.value, claimName, subject)
+                    : undefined;
+                if (member !== undefined) {
+                    reportGuarded(run, `${member}\n${overrideHowTo(volumeGrowthName, overrideExample(volumeGrowthName, scope, deps.now()))}`, { scope });
+                }
             } catch (err) {
                 if (err instanceof BaselineUnreadableError) {
                     reportUnreadable(run, subject, err, { scope });

@@ -18,7 +18,7 @@ parallel_builds() {
     ) &
     names+=("$name") pids+=("$!")
   done
-  log "building ${names[*]} side by side (logs: .elasticell/logs/<name>.log)"
+  log "${names[*]}: run side by side (cached ones return at once; a cold build takes about half an hour; logs: .elasticell/logs/<name>.log)"
   for i in "${!pids[@]}"; do
     wait "${pids[$i]}" || failed+=("${names[$i]}")
   done

@@ -58,7 +58,7 @@ describe("CellCluster under mocks: the dev stack", () => {
         assert.equal(await resolve(cluster.namespace), "elasticell-dev");
         assert.equal(await resolve(cluster.store.statefulSet), "dev-store");
         assert.equal(await resolve(cluster.store.replicas), 3);
-        assert.equal(await resolve(cluster.proxy.image), "deepfabric/proxy:latest");
+        assert.equal(await resolve(cluster.proxy.image), "deepfabric/proxy:v1.0.0", "Pulumi.dev.yaml pins the images");
     });
 
     it("stamps the owning stack on every object, for the policy pack", async () => {

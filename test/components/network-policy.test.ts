@@ -74,6 +74,7 @@ const expected = new Set([
     "demo-pd -> demo-pd:2379",
     "api-server -> demo-pd:2379",
     "konnectivity-agent -> demo-pd:2379",
+    "demo-store -> demo-pd:2379",
     "demo-pd -> demo-pd:2380",
     "demo-store -> demo-pd:20800",
     "demo-proxy -> demo-pd:20800",
@@ -196,6 +197,7 @@ describe("NetworkPolicies are derived from the profiles", () => {
             ],
             egress: [
                 { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+                { to: [sel("pd")], ports: [{ protocol: "TCP", port: 2379 }] },
                 { to: [sel("pd")], ports: [{ protocol: "TCP", port: 20800 }] },
                 { to: [sel("store")], ports: [{ protocol: "TCP", port: 10800 }] },
             ],

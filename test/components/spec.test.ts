@@ -57,7 +57,7 @@ describe("the shared tier builder: defaults", () => {
                 retention: m.statefulSet.spec.persistentVolumeClaimRetentionPolicy,
                 selector: m.statefulSet.spec.selector,
                 ports: container(m).ports,
-                probe: container(m).readinessProbe.tcpSocket,
+                probe: container(m).readinessProbe.httpGet,
                 mounts: container(m).volumeMounts.map((v: { mountPath: string }) => v.mountPath),
                 claim: m.statefulSet.spec.volumeClaimTemplates,
                 peer: m.peerService?.spec,
@@ -82,7 +82,7 @@ describe("the shared tier builder: defaults", () => {
                     { name: "peer", containerPort: 2380, protocol: "TCP" },
                     { name: "rpc", containerPort: 20800, protocol: "TCP" },
                 ],
-                probe: { port: "client" },
+                probe: { path: "/health", port: "client", scheme: "HTTP" },
                 mounts: ["/usr/local/bin/startup", "/etc/podinfo", "/var/lib/pd"],
                 claim: [
                     {
@@ -174,8 +174,9 @@ describe("the shared tier builder: defaults", () => {
 describe("start scripts", () => {
     it("PD waits for its own DNS record, then starts with the computed member list", () => {
         const s = script(build(pdProfile), pdProfile);
-        assert.match(s, /until nslookup "\$\{domain\}"/);
-        assert.ok(s.indexOf("nslookup") < s.indexOf("exec pd"));
+        assert.match(s, /until resolves "\$\{domain\}"/);
+        assert.match(s, /getent hosts "\$1"/);
+        assert.ok(s.indexOf("until resolves") < s.indexOf("exec pd"));
         assert.ok(s.includes('--initial-cluster="${PD_INITIAL_CLUSTER}"'), "the member list comes from the StatefulSet's env");
         const env = container(build(pdProfile)).env;
         assert.deepEqual(env.find((e: { name: string }) => e.name === "PD_INITIAL_CLUSTER"), { name: "PD_INITIAL_CLUSTER", value: pdInitialCluster(ctx) });
@@ -188,7 +189,7 @@ describe("start scripts", () => {
     it("Store gets the PD list, its own addresses and the required zone/rack", () => {
         const s = script(build(storeProfile), storeProfile);
         assert.ok(s.includes(`--pd=${pdRpcAddresses(ctx).join(",")}`));
-        for (const flag of ['--addr="${domain}:10800"', '--addr-cli="${domain}:6370"', "--zone=", "--rack=", "--data=/var/lib/store/data"]) {
+        for (const flag of ['--addr="${domain}:10800"', '--addr-cli="${domain}:6370"', '--zone="${zone}"', '--rack="${rack}"', "--data=/var/lib/store/data"]) {
             assert.ok(s.includes(flag), flag);
         }
     });

@@ -42,19 +42,32 @@ describe("store readiness asks PD whether this store is Up", () => {
     }
 
     for (const tool of ["wget", "curl"] as const) {
-        it(`Up at PD: ready, whatever the port says (${tool})`, async () => {
+        it(`Up at PD and listening: ready (${tool})`, async () => {
             const pd = PdDouble.seeded("demo", "ns1", 3);
             const url = await pd.start();
             try {
-                const r = await ready(tool === "wget" ? wget : curl, url, "quiet");
+                const r = await ready(tool === "wget" ? wget : curl, url, "listen");
                 assert.equal(r.code, 0, r.stdout + r.stderr);
-                assert.match(r.stdout, /store 1 is Up at PD: ready/);
+                assert.match(r.stdout, /store 1 is Up at PD and listens: ready/);
                 assert.deepEqual(pd.requests.map((q) => q.path), ["/pd/api/v1/stores"]);
             } finally {
                 await pd.stop();
             }
         });
     }
+
+    it("Up at PD but not listening (PD keeps a store Up between heartbeats): not ready, PD not asked", async () => {
+        const pd = PdDouble.seeded("demo", "ns1", 3);
+        const url = await pd.start();
+        try {
+            const r = await ready(wget, url, "quiet");
+            assert.equal(r.code, 1);
+            assert.match(r.stdout, /port 6370 does not listen: not ready/);
+            assert.equal(pd.requests.length, 0);
+        } finally {
+            await pd.stop();
+        }
+    });
 
     it("Offline or Tombstone at PD: not ready, even with the port open", async () => {
         const pd = PdDouble.seeded("demo", "ns1", 3);
@@ -122,7 +135,7 @@ describe("store readiness asks PD whether this store is Up", () => {
                 assert.match(up.stdout, /PD did not answer; port 6370 listens: ready/);
                 const down = await ready(wget, pd.url, "quiet");
                 assert.equal(down.code, 1);
-                assert.match(down.stdout, /does not listen: not ready/);
+                assert.match(down.stdout, /port 6370 does not listen: not ready/);
             } finally {
                 await pd.stop();
             }

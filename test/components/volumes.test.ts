@@ -29,7 +29,7 @@ describe("buildClaims: one claim per ordinal, sized by the config", () => {
             assert.deepEqual(claims.map((c) => c.metadata.name), names);
             assert.deepEqual(claims.map((c) => c.ordinal), names.map((_, i) => i));
             for (const c of claims) {
-                assert.equal(c.spec.resources?.requests?.["storage"], size);
+                assert.equal(c.spec.resources.requests.storage, size);
                 assert.equal(c.metadata.namespace, "ns1");
             }
         });
@@ -55,6 +55,6 @@ describe("buildClaims: one claim per ordinal, sized by the config", () => {
     it("leaves storageClassName unset without className (the default class), and carries the extra annotations", () => {
         const [c] = buildClaims(args(storeProfile, { annotations: { team: "db" } }));
         assert.equal(c?.spec.storageClassName, undefined);
-        assert.deepEqual(c?.metadata.annotations, { team: "db", "pulumi.com/patchForce": "true" });
+        assert.deepEqual(c?.metadata.annotations, { team: "db", "pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true" });
     });
 });

@@ -80,18 +80,23 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
         ]);
     });
 
-    it("store.storage.size 10Gi -> 20Gi: the pack refuses at preview naming the safe path; without it the engine refuses the replacement", async () => {
+    it("store.storage.size 10Gi -> 20Gi on a class without expansion: the pack refuses at preview naming the class; without it the API server refuses the claims", async () => {
+        // The StatefulSet keeps its templates (ignoreChanges): the size reaches only the claims (test/e2e/storage.test.ts grows them).
+        const resize = /storageclass that provisions the pvc must support resize/;
         await refusedEverywhere("store.storage.size", "20Gi", "10Gi", [
-            { args: ["preview", ...policy], messages: [/elasticell-no-stateful-replace/, /10Gi -> 20Gi/, /pulumi config set --path store\.storage\.size 10Gi/] },
-            { args: ["up", "--yes", "--skip-preview"], messages: [/protect/] },
-            { args: ["up", "--yes"], messages: [/gamma-store/] },
+            {
+                args: ["preview", ...policy],
+                messages: [/elasticell-volume-growth/, /10Gi -> 20Gi/, /StorageClass local-storage does not allow volume expansion/, /pulumi config set --path store\.storage\.size 10Gi/],
+            },
+            { args: ["up", "--yes", "--skip-preview"], messages: [resize] },
+            { args: ["up", "--yes"], messages: [/store-gamma-store-\d/, resize] },
         ]);
     });
 
-    it("pd.storage.className changed: refused at preview by the pack, and by the engine without it", async () => {
+    it("pd.storage.className changed: refused at preview by the pack, and by the API server without it", async () => {
         await refusedEverywhere("pd.storage.className", "other-class", "local-storage", [
-            { args: ["preview", ...policy], messages: [/elasticell-no-stateful-replace/, /storageClassName/] },
-            { args: ["up", "--yes", "--skip-preview"], messages: [/protect/] },
+            { args: ["preview", ...policy], messages: [/elasticell-volume-growth/, /spec\.storageClassName: local-storage -> other-class/] },
+            { args: ["up", "--yes", "--skip-preview"], messages: [/spec is immutable after creation/] },
         ]);
         await g.ok(["config", "rm", "--path", "pd.storage.className", "--stack", g.stack]);
     });
@@ -205,7 +210,12 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
         assert.equal(await g.resourceCount(), 0);
         const sts = (await c.apps.listNamespacedStatefulSet({ namespace: ns })).items;
         assert.deepEqual(sts.map((s) => s.metadata?.name), []);
-        const pvcs = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items.map((p) => p.metadata?.name).sort();
+        // The volumes with data (Bound). The refused plain `up` of PD 3 -> 5 above had already created the claims of
+        // ordinals 3 and 4 (the program creates claims before the StatefulSet): never bound, empty, and left Pending.
+        const claims = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items;
+        const pending = claims.filter((p) => p.status?.phase !== "Bound").map((p) => p.metadata?.name).sort();
+        assert.deepEqual(pending, ["pd-gamma-pd-3", "pd-gamma-pd-4"]);
+        const pvcs = claims.filter((p) => p.status?.phase === "Bound").map((p) => p.metadata?.name).sort();
         assert.deepEqual(pvcs, ["pd-gamma-pd-0", "pd-gamma-pd-1", "pd-gamma-pd-2", "store-gamma-store-0", "store-gamma-store-1", "store-gamma-store-2", "store-gamma-store-3"]);
     });
 });

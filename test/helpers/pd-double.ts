@@ -17,37 +17,9 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { PdState, StoreState, storeAddress, type PdDoubleOptions } from "./pd-state";
 
-/** Store states, as metapb.StoreState numbers them (source). */
-export const StoreState = { Up: 0, Offline: 1, Tombstone: 2 } as const;
-export type StoreStateValue = (typeof StoreState)[keyof typeof StoreState];
-
-/** A store as the double holds it. */
-export interface DoubleStore {
-    readonly id: number;
-    /** `--addr`: `<pod>.<cluster>-store-peer.<ns>.svc:10800` for the program's stores. */
-    readonly address: string;
-    readonly clientAddress: string;
-    state: StoreStateValue;
-    readonly labels: { key: string; value: string }[];
-}
-
-/** A cell (raft group): its peers, one per store, and the leader peer. */
-export interface DoubleCell {
-    readonly id: number;
-    peers: { id: number; storeID: number }[];
-    leaderPeerId: number;
-}
-
-/** Options of a `PdDouble`. */
-export interface PdDoubleOptions {
-    /** Delay between a store going Offline and its replicas having moved (then Tombstone). @default 300 */
-    readonly moveDelayMs?: number;
-    /** While true, an offline store does not finish moving (a drain that cannot finish); clearing it resumes. @default false */
-    readonly stuck?: boolean;
-    /** Replicas per cell (PD's maxReplicas). @default 3 */
-    readonly maxReplicas?: number;
-}
+export { PdState, StoreState, storeAddress, type DoubleCell, type DoubleStore, type PdDoubleOptions, type StoreStateValue } from "./pd-state";
 
 /** One request the double answered. */
 export interface DoubleRequest {
@@ -55,33 +27,14 @@ export interface DoubleRequest {
     readonly path: string;
 }
 
-/** The address a program's store registers with: `<cluster>-store-<i>.<cluster>-store-peer.<ns>.svc:10800`. */
-export function storeAddress(cluster: string, namespace: string, ordinal: number): string {
-    return `${cluster}-store-${ordinal}.${cluster}-store-peer.${namespace}.svc:10800`;
-}
-
 /** PD's HTTP API over a loopback (or any local) address, with the state tests set and read. */
-export class PdDouble {
-    readonly stores = new Map<number, DoubleStore>();
-    readonly cells = new Map<number, DoubleCell>();
+export class PdDouble extends PdState {
     readonly requests: DoubleRequest[] = [];
     /** Answer every API call as a non-leader member with the rendered flags does (measured). */
     notLeader = false;
     /** `GET /health`: true answers `{"health":"true"}`, false 503 (measured). */
     healthy = true;
-    moveDelayMs: number;
-    stuck: boolean;
-    readonly maxReplicas: number;
-    private nextId = 1;
-    private readonly timers = new Set<NodeJS.Timeout>();
-    private readonly moving = new Map<number, { from: number; to: number; cell: number }[]>();
     private server: http.Server | undefined;
-
-    constructor(opts: PdDoubleOptions = {}) {
-        this.moveDelayMs = opts.moveDelayMs ?? 300;
-        this.stuck = opts.stuck ?? false;
-        this.maxReplicas = opts.maxReplicas ?? 3;
-    }
 
     /**
      * A bootstrapped cluster: `stores` Up stores of the program's cluster `cluster` in `namespace`
@@ -98,27 +51,6 @@ export class PdDouble {
         return pd;
     }
 
-    /** Registers a store (as a store's first heartbeat does); returns its ID. */
-    addStore(address: string, state: StoreStateValue = StoreState.Up): number {
-        const id = this.nextId++;
-        const clientAddress = address.replace(/:10800$/, ":6370");
-        this.stores.set(id, { id, address, clientAddress, state, labels: [{ key: "zone", value: "zone-1" }] });
-        return id;
-    }
-
-    /** Adds a cell with one peer on each of `storeIds`, the first one leading; returns its ID. */
-    addCell(storeIds: readonly number[]): number {
-        const id = this.nextId++;
-        const peers = storeIds.map((storeID) => ({ id: this.nextId++, storeID }));
-        this.cells.set(id, { id, peers, leaderPeerId: peers[0]!.id });
-        return id;
-    }
-
-    /** The store registered with `address` (the newest one when several did). */
-    storeByAddress(address: string): DoubleStore | undefined {
-        return [...this.stores.values()].filter((s) => s.address === address).pop();
-    }
-
     /** Starts listening; returns the base URL (`http://host:port`). */
     async start(host = "127.0.0.1", port = 0): Promise<string> {
         this.server = http.createServer((req, res) => this.handle(req, res));
@@ -129,104 +61,13 @@ export class PdDouble {
         const a = this.server.address() as AddressInfo;
         return `http://${host}:${a.port}`;
     }
-
     /** Stops listening and cancels pending moves. */
     async stop(): Promise<void> {
-        for (const t of this.timers) {
-            clearTimeout(t);
-        }
-        this.timers.clear();
+        this.cancelMoves();
         if (this.server !== undefined) {
             this.server.closeAllConnections();
             await new Promise<void>((resolve) => this.server!.close(() => resolve()));
         }
-    }
-
-    private bootstrapped(): boolean {
-        return this.stores.size > 0;
-    }
-
-    private storeJson(s: DoubleStore) {
-        const leaderCount = [...this.cells.values()].filter((c) => c.peers.find((p) => p.id === c.leaderPeerId)?.storeID === s.id).length;
-        return {
-            meta: { id: s.id, address: s.address, lables: s.labels, state: s.state, clientAddress: s.clientAddress },
-            status: { stats: { storeID: s.id, cellCount: this.cellsOf(s.id).length }, leaderCount, lastHeartbeatTS: Math.floor(Date.now() / 1000) },
-        };
-    }
-
-    private cellJson(c: DoubleCell) {
-        return {
-            meta: { id: c.id, peers: c.peers, start: "", end: "" },
-            leader: c.peers.find((p) => p.id === c.leaderPeerId) ?? null,
-            downPeers: [],
-            pendingPeers: [],
-        };
-    }
-
-    private cellsOf(storeId: number): DoubleCell[] {
-        return [...this.cells.values()].filter((c) => c.peers.some((p) => p.storeID === storeId));
-    }
-
-    /** Takes a store offline; its replicas move to other Up stores after `moveDelayMs`, then Tombstone. */
-    private offline(s: DoubleStore, force: boolean): void {
-        if (force) {
-            s.state = StoreState.Tombstone;
-            return;
-        }
-        if (s.state !== StoreState.Up) {
-            return;
-        }
-        s.state = StoreState.Offline;
-        this.scheduleMove(s);
-    }
-
-    private scheduleMove(s: DoubleStore): void {
-        const ops = this.cellsOf(s.id).map((c) => ({ from: s.id, to: 0, cell: c.id }));
-        this.moving.set(s.id, ops);
-        const t = setTimeout(() => {
-            this.timers.delete(t);
-            if (s.state !== StoreState.Offline) {
-                return;
-            }
-            if (this.stuck) {
-                this.scheduleMove(s); // look again later: clearing `stuck` lets the move finish
-                return;
-            }
-            for (const c of this.cellsOf(s.id)) {
-                const target = [...this.stores.values()].find(
-                    (o) => o.state === StoreState.Up && !c.peers.some((p) => p.storeID === o.id),
-                );
-                if (target === undefined) {
-                    return; // nowhere to move: the store stays Offline (assumption)
-                }
-                const peer = c.peers.find((p) => p.storeID === s.id)!;
-                const moved = { id: this.nextId++, storeID: target.id };
-                c.peers = c.peers.map((p) => (p === peer ? moved : p));
-                if (c.leaderPeerId === peer.id) {
-                    c.leaderPeerId = c.peers.find((p) => p.storeID !== s.id)!.id;
-                }
-            }
-            this.moving.delete(s.id);
-            s.state = StoreState.Tombstone;
-        }, this.moveDelayMs);
-        this.timers.add(t);
-    }
-
-    private system() {
-        const stores = [...this.stores.values()];
-        const count = (st: number) => stores.filter((s) => s.state === st).length;
-        return {
-            alreadyBootstrapped: this.bootstrapped(),
-            maxReplicas: this.maxReplicas,
-            storeCount: stores.length,
-            offlineStoreCount: count(StoreState.Offline),
-            tombStoneStoreCount: count(StoreState.Tombstone),
-            cellCount: this.cells.size,
-            replicasNotFullCellCount: [...this.cells.values()].filter((c) => c.peers.length < this.maxReplicas).length,
-            storageCapacity: stores.length * 100 * 2 ** 30,
-            storageAvailable: stores.length * 90 * 2 ** 30,
-            operatorCount: [...this.moving.values()].flat().length,
-        };
     }
 
     private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

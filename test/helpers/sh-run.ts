@@ -42,7 +42,9 @@ export class ShSandbox {
     /** Writes an executable fake command (a sh script body) into the PATH directory. */
     fake(name: string, body: string): void {
         const p = join(this.bin, name);
-        writeFileSync(p, `#!/bin/sh\n${body}\n`);
+        // Replace a link to a real tool, never write through it.
+        rmSync(p, { force: true });
+        writeFileSync(p, `#!/bin/sh\n${body}\n`, { flag: "wx" });
         chmodSync(p, 0o755);
     }
 
@@ -73,6 +75,7 @@ export class ShSandbox {
         });
     }
 
+    /** Removes the sandbox directory. */
     dispose(): void {
         rmSync(this.dir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import { pdbPerTier } from "../../policies/rules/pdb-per-tier";
 import { pdOddReplicas } from "../../policies/rules/pd-odd-replicas";
 import { pvcRetain } from "../../policies/rules/pvc-retain";
 import { resourceRequests } from "../../policies/rules/resource-requests";
-import { unknownValues, type ResourceValidationPolicy } from "../../policies/sdk";
+import { unknownValues, type ResourceValidationPolicy, type StackValidationPolicy } from "../../policies/sdk";
 import { StatefulSet } from "../../policies/statefulset";
 import { validateResource, validateStack } from "../helpers/policy";
 import { edited, pdb, statefulSet } from "./fixtures";
@@ -16,13 +16,23 @@ async function check(policy: ResourceValidationPolicy, props: object) {
     return validateResource(policy, { resourceClass: StatefulSet, props });
 }
 
+/** Runs a stack policy over StatefulSets. */
+async function stack(policy: StackValidationPolicy, props: readonly Record<string, any>[]) {
+    return validateStack(policy, { resources: props.map((p) => ({ resourceClass: StatefulSet, props: p, name: p.metadata.name })) });
+}
+
 describe("advisory rules accept the valid fixtures", () => {
-    for (const policy of [pdOddReplicas, imagePinned, resourceRequests, pvcRetain]) {
+    for (const policy of [pdOddReplicas, pvcRetain]) {
         for (const tier of tiers) {
             it(`${policy.name}: ${tier}`, async () => {
                 assert.deepEqual(await check(policy, statefulSet(tier)), []);
             });
         }
+    }
+    for (const policy of [imagePinned, resourceRequests]) {
+        it(`${policy.name}: all three tiers`, async () => {
+            assert.deepEqual(await stack(policy, tiers.map((t) => statefulSet(t))), []);
+        });
     }
     it("elasticell-pdb-per-tier: a PDB per tier", async () => {
         const resources = tiers.flatMap((t) => [
@@ -72,10 +82,33 @@ describe("elasticell-image-pinned", () => {
             p.spec.template.spec.containers[0].image = "deepfabric/cell:latest";
             p.spec.template.spec.initContainers = [{ name: "wait-for-pd", image: "busybox" }];
         });
-        const violations = await check(imagePinned, props);
+        const violations = await stack(imagePinned, [props]);
         assert.equal(violations.length, 2);
-        assert.match(violations[0]!.message, /tier store, StatefulSet prod\/demo-store: container wait-for-pd image "busybox" has no tag/);
-        assert.match(violations[1]!.message, /container store image "deepfabric\/cell:latest" uses the :latest tag/);
+        assert.match(violations[0]!.message, /tier store: image has no tag, so it means :latest: store: StatefulSet prod\/demo-store, container wait-for-pd "busybox"\./);
+        assert.match(violations[1]!.message, /tier store: image uses the :latest tag: store: StatefulSet prod\/demo-store, container store "deepfabric\/cell:latest"\./);
+        assert.match(violations[1]!.message, /pulumi config set --path store\.image <image>:<version>/);
+    });
+
+    it("collapses one problem of several tiers into one violation naming them (the default stack's case)", async () => {
+        // Given in reverse: the message lists the tiers in start order all the same.
+        const latest = [...tiers].reverse().map((t) => edited(statefulSet(t), (p) => (p.spec.template.spec.containers[0].image = `deepfabric/${t}:latest`)));
+        const violations = await stack(imagePinned, latest);
+        assert.equal(violations.length, 1, violations.map((v) => v.message).join("\n"));
+        assert.match(violations[0]!.message, /^[\s\S]*elasticell cluster "demo", tiers pd, store and proxy: image uses the :latest tag: pd: StatefulSet prod\/demo-pd, container pd "deepfabric\/pd:latest"; store: .*; proxy: .*"deepfabric\/proxy:latest"\./);
+        for (const t of tiers) {
+            assert.match(violations[0]!.message, new RegExp(`pulumi config set --path ${t}\\.image`));
+        }
+    });
+
+    it("says nothing about an image unknown at preview", async () => {
+        const props = edited(statefulSet("pd"), (p) => (p.spec.template.spec.containers[0].image = unknownValues.unknownStringValue));
+        assert.deepEqual(await stack(imagePinned, [props]), []);
+    });
+
+    it("keeps clusters apart: the same problem in two clusters is two violations", async () => {
+        const props = ["alpha", "beta"].map((c) => edited(statefulSet("pd", 3, c), (p) => (p.spec.template.spec.containers[0].image = "deepfabric/pd:latest")));
+        const violations = await stack(imagePinned, props);
+        assert.deepEqual(violations.map((v) => /cluster "(\w+)"/.exec(v.message)?.[1]), ["alpha", "beta"]);
     });
 });
 
@@ -86,11 +119,29 @@ describe("elasticell-resource-requests", () => {
         ["no resources", (p: any) => delete p.spec.template.spec.containers[0].resources, "cpu or memory"],
     ] as const) {
         it(`flags ${name}`, async () => {
-            const violations = await check(resourceRequests, edited(statefulSet("pd"), edit));
+            const violations = await stack(resourceRequests, [edited(statefulSet("pd"), edit)]);
             assert.equal(violations.length, 1);
-            assert.match(violations[0]!.message, new RegExp(`container pd requests no ${missing}\\.`));
+            assert.match(violations[0]!.message, new RegExp(`tier pd: no ${missing} request: pd: StatefulSet prod/demo-pd, container pd\\.`));
+            assert.match(violations[0]!.message, /Set pd\.resources\.requests\.\{cpu,memory\}/);
         });
     }
+
+    it("collapses the three tiers without requests into one violation", async () => {
+        const props = tiers.map((t) => edited(statefulSet(t), (p) => delete p.spec.template.spec.containers[0].resources));
+        const violations = await stack(resourceRequests, props);
+        assert.equal(violations.length, 1);
+        assert.match(violations[0]!.message, /tiers pd, store and proxy: no cpu or memory request: pd: .*; store: .*; proxy: /);
+        assert.match(violations[0]!.message, /Set pd\.resources\.requests\.\{cpu,memory\}, store\.resources\.requests\.\{cpu,memory\} and proxy\./);
+    });
+
+    it("different problems stay apart", async () => {
+        const props = [
+            edited(statefulSet("pd"), (p) => delete p.spec.template.spec.containers[0].resources.requests.cpu),
+            edited(statefulSet("store"), (p) => delete p.spec.template.spec.containers[0].resources.requests.memory),
+        ];
+        const violations = await stack(resourceRequests, props);
+        assert.equal(violations.length, 2);
+    });
 });
 
 describe("elasticell-pvc-retain", () => {

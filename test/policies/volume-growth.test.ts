@@ -3,10 +3,10 @@ import { describe, it } from "node:test";
 import { MemoryBaseline } from "../../policies/baseline/memory";
 import type { DeployedClaim, DeployedStorageClass } from "../../policies/baseline/types";
 import { PersistentVolumeClaim } from "../../policies/claim";
-import { makeVolumeGrowth } from "../../policies/rules/volume-growth";
+import { claimOrdinal, makeVolumeGrowth } from "../../policies/rules/volume-growth";
 import { unknownValues } from "../../policies/sdk";
 import { validateResource } from "../helpers/policy";
-import { Cluster, edited, memoryDeps, Namespace, validOverride } from "./fixtures";
+import { Cluster, edited, live, memoryDeps, Namespace, validOverride } from "./fixtures";
 
 type Tier = "pd" | "store" | "proxy";
 
@@ -59,6 +59,7 @@ describe("elasticell-volume-growth allows", () => {
         ["the same size", planned("store", "1Gi"), baseline([liveClaim("store", "1Gi")])],
         ["the same size written differently (1Gi = 1024Mi)", planned("store", "1024Mi"), baseline([liveClaim("store", "1Gi")])],
         ["growth where the claim's class allows expansion", planned("store", "2Gi"), baseline([liveClaim("store", "1Gi")])],
+        ["growth of a Bound claim", planned("store", "2Gi"), baseline([{ ...liveClaim("store", "1Gi"), phase: "Bound" }])],
         ["growth of a PD volume on the default class that allows expansion", planned("pd", "2Gi"),
             baseline([liveClaim("pd", "1Gi", null)], [{ name: "std", allowVolumeExpansion: true, isDefault: true }])],
         ["the deployed class set explicitly", planned("store", "1Gi", "expandable"), baseline([liveClaim("store", "1Gi")])],
@@ -86,6 +87,11 @@ describe("elasticell-volume-growth refuses", () => {
             baseline([liveClaim("store", "1Gi", null)]), [/StorageClass fixed does not allow volume expansion/]],
         ["growth where the claim's class is gone", planned("store", "2Gi"), baseline([liveClaim("store", "1Gi", "deleted-class")]), [
             /StorageClass deleted-class does not exist in the cluster/,
+            /keep the deployed size 1Gi/,
+        ]],
+        ["growth of a claim not yet Bound (its pod not scheduled)", planned("store", "2Gi"),
+            baseline([{ ...liveClaim("store", "1Gi"), phase: "Pending" }]), [
+            /the claim is Pending, not Bound, and the API server changes a claim's size only once it is bound/,
             /keep the deployed size 1Gi/,
         ]],
         ["shrinking", planned("store", "512Mi"), baseline([liveClaim("store", "1Gi")]), [
@@ -152,5 +158,60 @@ describe("elasticell-volume-growth reports", () => {
         assert.match(atPreview[0]!.message, /cannot check at preview: .*spec\.resources\.requests\.storage/);
         const atUp = await run(props, baseline([liveClaim("store", "1Gi")]), {}, false);
         assert.equal(atUp[0]!.level, "mandatory");
+    });
+});
+
+describe("elasticell-volume-growth: a new PD volume is a PD resize", () => {
+    const pdClaim = (ordinal: number) => edited(planned("pd", "1Gi"), (m) => (m["metadata"].name = `pd-demo-pd-${ordinal}`));
+    const pdClaims = (n: number) => Array.from({ length: n }, (_, i) => ({ ...liveClaim("pd", "1Gi"), name: `pd-demo-pd-${i}` }));
+    const withPd = (claims: DeployedClaim[], sts = [live("pd", 3)]) => new MemoryBaseline(sts, undefined, "the in-memory baseline", {}, claims, classes);
+
+    it("parses a claim's template and ordinal", () => {
+        assert.deepEqual(claimOrdinal("pd-demo-pd-12", "demo-pd"), { template: "pd", ordinal: 12 });
+        assert.equal(claimOrdinal("pd-demo-pd-01", "demo-pd"), undefined);
+        assert.equal(claimOrdinal("pd-other-pd-1", "demo-pd"), undefined);
+    });
+
+    const allowed: [string, object, MemoryBaseline][] = [
+        ["a first deployment (no StatefulSet, no volume)", pdClaim(2), withPd([], [])],
+        ["a missing volume within the deployed size (re-created)", pdClaim(2), withPd(pdClaims(2))],
+    ];
+    for (const [name, props, b] of allowed) {
+        it(`allows ${name}`, async () => assert.deepEqual(await run(props, b), []));
+    }
+
+    const refused: [string, object, MemoryBaseline, readonly RegExp[]][] = [
+        ["a PD ordinal beyond the live member list (3 -> 5)", pdClaim(3), withPd(pdClaims(3)), [
+            /PersistentVolumeClaim prod\/pd-demo-pd-3: a new volume for PD ordinal 3, but PD's deployed size is 3 \(the deployed size comes from PD's member list/,
+            /PD embeds etcd with a static member list/,
+            /created even where the StatefulSet change is refused/,
+            /`pulumi config set --path pd\.replicas 3`/,
+            /"elasticell-volume-growth": \{"override"/,
+        ]],
+        ["a PD ordinal beyond the volumes of a PD StatefulSet that is gone", pdClaim(3), withPd(pdClaims(3), []), [
+            /PD's deployed size is 3 \(the deployed size comes from its volumes \(PVCs pd-demo-pd-0, pd-demo-pd-1, pd-demo-pd-2\)/,
+        ]],
+    ];
+    for (const [name, props, b, patterns] of refused) {
+        it(`refuses ${name}`, async () => {
+            const violations = await run(props, b);
+            assert.equal(violations.length, 1, JSON.stringify(violations));
+            assert.equal(violations[0]!.level, "mandatory");
+            for (const p of patterns) {
+                assert.match(violations[0]!.message, p);
+            }
+        });
+    }
+
+    it("a break-glass override of this rule for the PD tier makes it advisory", async () => {
+        const violations = await run(pdClaim(3), withPd(pdClaims(3)), { override: validOverride({ tier: "pd" }) });
+        assert.equal(violations.length, 1);
+        assert.equal(violations[0]!.level, "advisory");
+        assert.match(violations[0]!.message, /ALLOWED by break-glass override/);
+    });
+
+    it("never judges a new Store ordinal (scale-out is allowed)", async () => {
+        const store = edited(planned("store", "1Gi"), (m) => (m["metadata"].name = "store-demo-store-7"));
+        assert.deepEqual(await run(store, new MemoryBaseline([live("store", 3)], undefined, "x", {}, [], classes)), []);
     });
 });
