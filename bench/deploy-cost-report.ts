@@ -66,7 +66,9 @@ export function deployCostSection(d: DeployCostFigures | undefined, skipped: str
         row(["`require(\"@pulumi/policy\")` without / with policies/defer.js (`@npmcli/arborist` deferred)", `${formatMs(median(s.sdkImportEagerMs))} / ${formatMs(median(s.sdkImportDeferredMs))}: −${formatMs(median(s.sdkImportEagerMs) - median(s.sdkImportDeferredMs))}`]),
         "",
         `The engine starts the pack and waits for its port before it runs the program, so the start-up (${formatMs(startTotal)}) adds to the preview in full; ` +
-            `the rest of *with − without* (${formatMs(withPack - without - startTotal)}) is the engine's calls into the pack while the plan runs (Analyze and Remediate for each resource, AnalyzeStack at the end). ` +
+            (withPack - without - startTotal > 50
+                ? `the rest of *with − without* (${formatMs(withPack - without - startTotal)}) is the engine's calls into the pack while the plan runs (Analyze and Remediate for each resource, AnalyzeStack at the end). `
+                : `*with − without* is no larger than the start-up in this run (the engine's calls into the pack while the plan runs are within the noise). `) +
             `At most ${formatRatio(PackTarget)} leaves ${formatMs((PackTarget - 1) * without)} for all of it, less than Node.js, run-policy-pack's bootstrap and TypeScript take before the pack's first line runs. ` +
             "Only a language host that starts a compiled pack with plain `node <pack>` removes the last two (the *without run-policy-pack* row). " +
             "First API read (cluster targets only): `import(\"@kubernetes/client-node\")` and the reads in section 2.",

@@ -83,8 +83,8 @@ export function storeReadyScript(ports: { readonly raft: number; readonly redis:
 }
 
 /**
- * The preStop script. Within `budget` seconds: (1) while PD reports cells missing replicas, wait
- * (stopping this store now could leave a cell without quorum), keeping a reserve for (2): ask PD to
+ * The preStop script. Within `budget` seconds: (1) while PD reports cells missing replicas or with
+ * down or pending peers, wait (stopping this store now could leave a cell without quorum), keeping a reserve for (2): ask PD to
  * move the leader of every cell this store leads to a peer on another store, and wait until none is
  * led here. When time is up, or PD does not answer, it logs and exits 0: the store stops anyway.
  */
@@ -103,14 +103,18 @@ export function storePreStopScript(ports: { readonly raft: number }): string {
         `if grep -qs 'runmode="debug"' ${PodInfoDir}/annotations; then log "runmode=debug: nothing to hand over"; exit 0; fi`,
         'deadline=$(( $(date +%s) + budget ))',
         'left() { echo $(( deadline - $(date +%s) )); }',
-        "# 1. Gate: no restart while a cell misses replicas (replicasNotFullCellCount > 0).",
+        "# 1. Gate: no restart while a cell misses replicas (replicasNotFullCellCount > 0) or has a",
+        "#    down or pending peer (a replica still catching up, e.g. on the store restarted before this one).",
         "while :; do",
         '  system="$(pd_get /pd/api/v1/system)"',
         '  if [ -z "${system}" ] || ! pd_ok "${system}"; then log "PD did not answer /system: not waiting for replicas"; break; fi',
         '  missing="$(printf \'%s\' "${system}" | json_num replicasNotFullCellCount)"',
-        '  if [ "${missing:-0}" -eq 0 ]; then break; fi',
-        '  if [ "$(left)" -le "${reserve}" ]; then log "${missing} cells still miss replicas; stopping anyway (budget ${budget}s)"; break; fi',
-        '  log "${missing} cells miss replicas: waiting"',
+        '  cells="$(pd_get /pd/api/v1/cells)"',
+        '  lagging=0',
+        '  if pd_ok "${cells}"; then lagging="$(printf \'%s\' "${cells}" | lagging_cells)"; fi',
+        '  if [ "${missing:-0}" -eq 0 ] && [ "${lagging:-0}" -eq 0 ]; then break; fi',
+        '  if [ "$(left)" -le "${reserve}" ]; then log "${missing:-0} cells still miss replicas, ${lagging} have lagging peers; stopping anyway (budget ${budget}s)"; break; fi',
+        '  log "${missing:-0} cells miss replicas, ${lagging} have lagging peers: waiting"',
         '  sleep "${poll}"',
         "done",
         "# 2. Move this store's raft leaders to peers on other stores.",
@@ -131,6 +135,7 @@ export function storePreStopScript(ports: { readonly raft: number }): string {
         '  if [ "$(left)" -le 0 ]; then log "store ${id} still leads $(echo "${moves}" | wc -l) cells after ${budget}s: stopping anyway"; exit 0; fi',
         '  if [ "${asked}" -eq 0 ]; then',
         '    echo "${moves}" | while read -r cell to; do',
+        '      if [ "$(left)" -le 0 ]; then break; fi',
         '      if [ "${to}" = none ]; then log "cell ${cell}: no healthy peer on another store"; continue; fi',
         '      answer="$(pd_put "/pd/api/v1/cells/${cell}/leader" "{\\"cellId\\":${cell},\\"toPeerId\\":${to}}")"',
         '      if pd_ok "${answer}"; then log "cell ${cell}: leader to peer ${to}"; else log "cell ${cell}: PD refused the transfer: ${answer:-no answer}"; fi',

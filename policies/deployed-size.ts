@@ -6,8 +6,8 @@
  *   `PD_INITIAL_CLUSTER` env), else the live `spec.replicas`, else its volumes.
  * - Store: the larger of the live `spec.replicas` and its volumes.
  * Volumes are the PVCs named as the StatefulSet names them (`<template>-<statefulset>-<ordinal>`),
- * whatever their labels, and not being deleted; they count as highest ordinal + 1. No StatefulSet
- * and no volume: a first deployment.
+ * whatever their labels, neither being deleted nor still Pending (never bound: no data); they count
+ * as highest ordinal + 1. No StatefulSet and no volume: a first deployment.
  */
 import type { Baseline, DeployedStatefulSet } from "./baseline/types";
 import { PdMembersEnv, type TierKind } from "./labels";
@@ -83,9 +83,11 @@ export async function deployedSize(
 ): Promise<DeployedSize | undefined> {
     const templates = [...new Set([...plannedTemplates, ...(deployed?.volumeClaimTemplates.map((t) => t.name) ?? [])])];
     const claims = (await baseline.listClaims(namespace)) ?? [];
-    // A PVC being deleted goes once its pod is gone (the drain deletes the drained store's PVC).
+    // A PVC being deleted goes once its pod is gone (the drain deletes the drained store's PVC), and
+    // a Pending one was never bound, so holds no data (the program creates claims before the
+    // StatefulSet: a refused scale-out leaves them Pending).
     const volumes = tierVolumes(
-        claims.filter((c) => !c.deleting).map((c) => c.name),
+        claims.filter((c) => !c.deleting && c.phase !== "Pending").map((c) => c.name),
         name,
         templates,
     );

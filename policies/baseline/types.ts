@@ -86,6 +86,8 @@ export interface DeployedClaim {
     readonly deleting: boolean;
     /** `status.phase` (Pending, Bound, Lost), if reported. */
     readonly phase?: string;
+    /** `status.capacity.storage`: the size the volume has now (below the request while it grows), if reported. */
+    readonly capacity?: string;
 }
 
 /** A StorageClass, reduced to what decides whether its volumes may grow. */
@@ -119,6 +121,7 @@ export function claimFromManifest(obj: unknown, defaultNamespace: string): Deplo
     const storage = at(obj, "spec", "resources", "requests", "storage");
     const className = optString(at(obj, "spec", "storageClassName"));
     const phase = optString(at(obj, "status", "phase"));
+    const capacity = at(obj, "status", "capacity", "storage");
     return {
         namespace: optString(at(obj, "metadata", "namespace")) ?? defaultNamespace,
         name,
@@ -126,6 +129,7 @@ export function claimFromManifest(obj: unknown, defaultNamespace: string): Deplo
         ...(className === undefined ? {} : { storageClassName: className }),
         deleting: at(obj, "metadata", "deletionTimestamp") !== undefined,
         ...(phase === undefined ? {} : { phase }),
+        ...(typeof capacity === "string" || typeof capacity === "number" ? { capacity: String(capacity) } : {}),
     };
 }
 

@@ -7,7 +7,9 @@
  *   and refused, naming the class and the fix, where it does not; a claim not yet Bound cannot
  *   change size at all (API validation), so growing it is refused until it binds;
  * - a smaller size and a different class are refused: the API server never shrinks a claim or
- *   changes its class, so they need a new cluster and a data migration.
+ *   changes its class, so they need a new cluster and a data migration. One exception: after a
+ *   failed expansion the request may go back down while it stays above the claim's
+ *   `status.capacity` (what the volume has now), which is how Kubernetes recovers from it.
  * No live claim (first deployment, a new ordinal): any size is allowed, except a new PD ordinal
  * beyond PD's deployed size. The program creates claims before the StatefulSet (so the controller
  * adopts them), so a refused PD resize would otherwise leave new PD volumes behind, and during
@@ -94,6 +96,12 @@ async function sizeProblem(c: ClaimCase, live: DeployedClaim): Promise<string | 
     const order = compareQuantities(requested, live.storage);
     if (order !== undefined && order > 0) {
         return growth(c, live.storage, requested);
+    }
+    // Recovering from a failed expansion: the API server lets the request go back down, as long as it
+    // stays above what the volume has now (RecoverVolumeExpansionFailure, GA in Kubernetes 1.34).
+    const aboveCapacity = live.capacity === undefined ? undefined : compareQuantities(requested, live.capacity);
+    if (order !== undefined && aboveCapacity !== undefined && aboveCapacity > 0) {
+        return undefined;
     }
     const why =
         order === undefined

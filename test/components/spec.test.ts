@@ -321,7 +321,7 @@ describe("the admission guard", () => {
 
     it("freezes PD replicas and forbids Store decreases, by name, on updates only", () => {
         assert.equal(validation("PD replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-pd' || variables.requested == variables.deployed");
-        assert.equal(validation("Store replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-store' || variables.requested >= variables.deployed");
+        assert.equal(validation("Store replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-store' || variables.requested >= variables.deployed || (variables.drainedTo >= 3 && variables.requested >= variables.drainedTo)");
     });
 
     it("keeps PD's member list (PD_INITIAL_CLUSTER) as it was, on updates of the PD StatefulSet", () => {

@@ -139,6 +139,30 @@ describe("engine, local cluster: volumes grow in place", () => {
         }
     });
 
+    it("scale 4 -> 5 over a claim made outside Pulumi (as the StatefulSet controller made them before): taken over, not refused", async () => {
+        const claim = {
+            apiVersion: "v1",
+            kind: "PersistentVolumeClaim",
+            metadata: {
+                name: "store-sigma-store-4",
+                namespace: ns,
+                labels: { "app.kubernetes.io/name": "elasticell", "app.kubernetes.io/instance": cluster, "app.kubernetes.io/component": "store" },
+            },
+            spec: { accessModes: ["ReadWriteOnce"], storageClassName: storageClass, resources: { requests: { storage: "2Gi" } } },
+        };
+        const file = join(tmpdir(), `elasticell-e2e-storage-claim-${process.pid}.json`);
+        writeFileSync(file, JSON.stringify(claim));
+        const created = await kubectl(c, ["create", "-f", file]);
+        assert.equal(created.code, 0, created.output);
+        await t.setConfig("store.replicas", "5");
+        const up = await t.up(policy);
+        assert.equal(up.code, 0, up.output);
+        await waitForReadyPods(c, ns, cluster, "store", 5);
+        assert.deepEqual((await storeClaims()).get("store-sigma-store-4"), { size: "2Gi", phase: "Bound", className: storageClass });
+        const managers = (await c.core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: "store-sigma-store-4" })).metadata?.managedFields ?? [];
+        assert.ok(managers.some((m) => m.operation === "Apply" && /pulumi/.test(m.manager ?? "")), JSON.stringify(managers.map((m) => m.manager)));
+    });
+
     it("2Gi -> 1Gi is refused at preview, with the way to do it", async () => {
         await t.setConfig("store.storage.size", "1Gi");
         const r = await t.preview(policy);
@@ -175,6 +199,7 @@ describe("engine, local cluster: volumes grow in place", () => {
             "store-sigma-store-1:2Gi",
             "store-sigma-store-2:2Gi",
             "store-sigma-store-3:2Gi",
+            "store-sigma-store-4:2Gi",
         ]);
     });
 });

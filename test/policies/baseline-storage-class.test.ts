@@ -60,20 +60,20 @@ describe("Kubernetes API baseline: StorageClasses and claims", () => {
         assert.match(err.reason, /--resource=statefulsets\.apps,pods,persistentvolumeclaims,storageclasses\.storage\.k8s\.io/);
     });
 
-    it("reads a claim's phase and class", async () => {
+    it("reads a claim's phase, class and capacity", async () => {
         api.routes.set("GET /api/v1/namespaces/prod/persistentvolumeclaims", (_q, r) =>
             json(r, 200, {
                 items: [
                     {
                         metadata: { name: "store-demo-store-0", namespace: "prod" },
                         spec: { storageClassName: "grow", resources: { requests: { storage: "1Gi" } } },
-                        status: { phase: "Bound" },
+                        status: { phase: "Bound", capacity: { storage: "5Gi" } },
                     },
                 ],
             }),
         );
         assert.deepEqual(await baseline().listClaims("prod"), [
-            { namespace: "prod", name: "store-demo-store-0", storage: "1Gi", storageClassName: "grow", deleting: false, phase: "Bound" },
+            { namespace: "prod", name: "store-demo-store-0", storage: "1Gi", storageClassName: "grow", deleting: false, phase: "Bound", capacity: "5Gi" },
         ]);
     });
 });

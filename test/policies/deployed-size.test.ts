@@ -53,17 +53,22 @@ describe("deployed size: volumes count", () => {
         assert.deepEqual(await judge("store", 3, [deployed("store", 3)], volumes), []);
     });
 
+    it("does not count a volume that was never bound (a refused scale-out leaves Pending claims)", async () => {
+        const volumes = [...claims("pd", [0, 1, 2]), { ...claim("pd-demo-pd-3"), phase: "Pending" }, { ...claim("pd-demo-pd-4"), phase: "Pending" }];
+        assert.deepEqual(await judge("pd", 3, [], volumes), []);
+    });
+
     it("allows a new StatefulSet at or above the size of its volumes", async () => {
         assert.deepEqual(await judge("store", 3, [], claims("store", [0, 1, 2])), []);
         assert.deepEqual(await judge("store", 5, [], claims("store", [0, 1, 2])), []);
     });
 
-    it("counts a leftover volume above the live replicas: the store it held must be drained and its PVC deleted", async () => {
+    it("counts a leftover volume above the live replicas: the store it held must be drained (which deletes its PVC)", async () => {
         const violations = await judge("store", 3, [deployed("store", 3)], claims("store", [0, 1, 2, 3]));
         assert.equal(violations.length, 1);
         const m = violations[0]!.message;
         assert.match(m, /4 -> 3 \(deployed -> requested\); the deployed size comes from its volumes .*; the StatefulSet has 3 replicas/);
-        assert.match(m, /kubectl delete pvc -n prod <template>-demo-store-3/);
+        assert.match(m, /pulumi config set --path store\.drain '\[3\]'/, "the drain takes that store out of PD and deletes its volume");
         assert.deepEqual(await judge("store", 4, [deployed("store", 3)], claims("store", [0, 1, 2, 3])), [], "scale-out over it is allowed");
     });
 

@@ -13,6 +13,7 @@ import { makePdReplicasFixed, pdReplicasFixedName } from "../../policies/rules/p
 import { makeRollHealthyTier, rollHealthyTierName } from "../../policies/rules/roll-healthy-tier";
 import { makeStoreNoScaleIn, storeNoScaleInName } from "../../policies/rules/store-no-scale-in";
 import { makeTierOwner, tierOwnerName } from "../../policies/rules/tier-owner";
+import { makeVolumeGrowth, volumeGrowthName } from "../../policies/rules/volume-growth";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "../../policies/sdk";
 import { installMocks, resolve, settled, type Recorded } from "../helpers/mocks";
 import { validateResource, validateStack, type Violation } from "../helpers/policy";
@@ -46,6 +47,7 @@ function pack() {
         [noStatefulReplaceName]: () => makeNoStatefulReplace(deps),
         [tierOwnerName]: () => makeTierOwner(deps),
         [rollHealthyTierName]: () => makeRollHealthyTier(deps),
+        [volumeGrowthName]: () => makeVolumeGrowth(deps),
     };
     const unmapped = allPolicies.filter((p) => p.enforcementLevel === "mandatory" && guards[p.name] === undefined).map((p) => p.name);
     assert.deepEqual(unmapped, [], "every guard reads the in-memory baseline here, never the ambient kubeconfig");

@@ -62,6 +62,8 @@ describe("elasticell-volume-growth allows", () => {
         ["growth of a Bound claim", planned("store", "2Gi"), baseline([{ ...liveClaim("store", "1Gi"), phase: "Bound" }])],
         ["growth of a PD volume on the default class that allows expansion", planned("pd", "2Gi"),
             baseline([liveClaim("pd", "1Gi", null)], [{ name: "std", allowVolumeExpansion: true, isDefault: true }])],
+        ["lowering a request whose expansion failed, still above the volume's capacity (20Gi asked, 10Gi held, 15Gi now)",
+            planned("store", "15Gi"), baseline([{ ...liveClaim("store", "20Gi"), capacity: "10Gi" }])],
         ["the deployed class set explicitly", planned("store", "1Gi", "expandable"), baseline([liveClaim("store", "1Gi")])],
         ["a claim being deleted (the StatefulSet controller re-creates it)", planned("store", "512Mi"),
             baseline([{ ...liveClaim("store", "1Gi"), deleting: true }])],
@@ -99,6 +101,8 @@ describe("elasticell-volume-growth refuses", () => {
             /volumes cannot shrink/,
             /A smaller volume needs a new cluster under a new name and a data migration/,
         ]],
+        ["lowering a request to the volume's capacity or below", planned("store", "10Gi"),
+            baseline([{ ...liveClaim("store", "20Gi"), capacity: "10Gi" }]), [/20Gi -> 10Gi/, /volumes cannot shrink/]],
         ["shrinking a volume grown by hand (the live claim is the truth)", planned("pd", "1Gi"), baseline([liveClaim("pd", "5Gi")]), [
             /tier pd, PersistentVolumeClaim prod\/pd-demo-pd-0: spec\.resources\.requests\.storage: 5Gi -> 1Gi/,
             /`pulumi config set --path pd\.storage\.size 5Gi`/,
