@@ -12,6 +12,8 @@ const cluster = new CellCluster(name, config);
 export const redisEndpoint = cluster.redisEndpoint;
 /** PD's client URL; its HTTP API is under /pd/api/v1/ (stores: /pd/api/v1/stores). */
 export const pdClientUrl = cluster.pdClientUrl;
+/** The Redis Service's LoadBalancer IP or hostname; empty unless `proxy.service.type` is LoadBalancer. */
+export const redisExternalAddress = cluster.redisExternalAddress;
 export const namespace = cluster.namespace;
 export const clusterName = name;
 /** Per tier: StatefulSet name, replicas and image. */

@@ -8,7 +8,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "./config";
+import { resolveClusterArgs, type CellClusterArgs } from "./cluster-args";
 import { drainOrdinals } from "./config-drain";
 import { StoreDrain } from "./drain/store-drain";
 import { buildAdmissionGuard } from "./guard/admission";
@@ -22,8 +22,7 @@ import type { TierSpecArgs } from "./tier/spec";
 import { Tier } from "./tier/tier";
 import { registerZoneAccess } from "./zone-access";
 
-/** Arguments of a `CellCluster`: the validated stack configuration (see `config.ts`). */
-export type CellClusterArgs = Omit<StackConfig, "name">;
+export type { CellClusterArgs, ResolvedClusterArgs } from "./cluster-args";
 
 /** Per-tier outputs. */
 export interface TierOutputs {
@@ -32,11 +31,14 @@ export interface TierOutputs {
     readonly image: pulumi.Output<string>;
 }
 
+/** One elasticell cluster (PD, Store, Proxy) as a component; import it from the package entry, `components/index.ts`. */
 export class CellCluster extends pulumi.ComponentResource {
     /** Redis endpoint of the proxies: `<name>-cell.<namespace>.svc:6379`. */
     public readonly redisEndpoint: pulumi.Output<string>;
     /** PD client URL (etcd client and the HTTP API under /pd/api/v1/). */
     public readonly pdClientUrl: pulumi.Output<string>;
+    /** The Redis Service's LoadBalancer address (IP or hostname); `""` unless `proxy.service.type` is LoadBalancer and one is assigned. */
+    public readonly redisExternalAddress: pulumi.Output<string>;
     public readonly namespace: pulumi.Output<string>;
     public readonly pd: TierOutputs;
     public readonly store: TierOutputs;
@@ -45,9 +47,12 @@ export class CellCluster extends pulumi.ComponentResource {
     /**
      * @param name the cluster name: prefix of every object name and the
      *   `app.kubernetes.io/instance` label (a DNS label of at most 46 characters).
+     * @param input optional settings (`CellClusterArgs`); defaults are applied here, and bad
+     *   values throw one `pulumi.ResourceError` listing every problem before any child exists.
      */
-    constructor(name: string, args: CellClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, input: CellClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("elasticell:index:CellCluster", name, {}, opts);
+        const args = resolveClusterArgs(this, name, input);
 
         const ctx: ClusterContext = { cluster: name, namespace: args.namespace, pdReplicas: args.pd.replicas };
         const annotations = { ...args.annotations, [StackAnnotation]: `${pulumi.getProject()}/${pulumi.getStack()}` };
@@ -92,7 +97,8 @@ export class CellCluster extends pulumi.ComponentResource {
                 { parent: this, dependsOn },
             );
 
-        const pd = tier({ profile: pdProfile, settings: args.pd }, namespace === undefined ? [] : [namespace]);
+        const pdService = { type: args.pd.service.type, annotations: {} };
+        const pd = tier({ profile: pdProfile, settings: args.pd, service: pdService }, namespace === undefined ? [] : [namespace]);
         // store.topology.source nodeApi: the stores read their node's labels through the API.
         const zoneAccess =
             args.store.topology.source === "nodeApi"
@@ -143,12 +149,14 @@ export class CellCluster extends pulumi.ComponentResource {
         this.namespace = namespace?.metadata.name ?? pulumi.output(args.namespace);
         this.redisEndpoint = this.namespace.apply((ns) => `${redisServiceName(name)}.${ns}.svc:${ProxyPorts.redis}`);
         this.pdClientUrl = this.namespace.apply((ns) => pdClientUrl({ cluster: name, namespace: ns }));
+        this.redisExternalAddress = proxy.externalAddress;
         this.pd = outputs(pd);
         this.store = outputs(store);
         this.proxy = outputs(proxy);
         this.registerOutputs({
             redisEndpoint: this.redisEndpoint,
             pdClientUrl: this.pdClientUrl,
+            redisExternalAddress: this.redisExternalAddress,
             namespace: this.namespace,
             pd: this.pd,
             store: this.store,

@@ -1,7 +1,11 @@
 /**
- * Turns zod issues into lines a person can act on:
+ * Turns zod issues into lines a person can act on, phrased for who reads them.
+ * A stack's operator (`config`):
  *   - store.replicas: must be at least 3: ... (got 2)
  *     fix: pulumi config set --path store.replicas 3
+ * A program author calling `new CellCluster(name, args)` (`args`):
+ *   - args.store.replicas: must be at least 3: ... (got 2)
+ *     fix: set args.store.replicas to 3
  */
 import type { z } from "zod";
 
@@ -35,6 +39,43 @@ function setCommand(path: string, value: string): string {
 function rmCommand(path: string): string {
     return `pulumi config rm --path ${shellWord(path)}`;
 }
+
+/**
+ * Who reads the problem list: `config` names `pulumi config set --path`
+ * commands (the stack program); `args` names the `CellCluster` arguments
+ * (`args.store.replicas`, and `name` for the constructor's first argument).
+ */
+export type IssueAudience = "config" | "args";
+
+/** A path in `CellCluster`'s arguments: `args.store.replicas`, `args.labels["a.b/c"]`; the cluster name is `name`. */
+export function argsPath(path: readonly PathKey[]): string {
+    if (path.length === 1 && path[0] === "name") {
+        return "name";
+    }
+    const rest = configPath(path);
+    return rest === "" ? "args" : rest.startsWith("[") ? `args${rest}` : `args.${rest}`;
+}
+
+/** A fix value as TypeScript source: numbers and booleans bare, anything else a string literal. */
+function literal(value: string): string {
+    return /^-?\d+(\.\d+)?$/.test(value) || value === "true" || value === "false" ? value : JSON.stringify(value);
+}
+
+/** How each audience names a path, a value to set and a key to remove. */
+const Phrasing: Record<IssueAudience, { path(p: readonly PathKey[]): string; set(path: string, value: string | undefined): string; rm(path: string): string; keys: string }> = {
+    config: {
+        path: configPath,
+        set: (path, value) => setCommand(path, value ?? "<valid value>"),
+        rm: rmCommand,
+        keys: "the README's config reference lists the keys",
+    },
+    args: {
+        path: argsPath,
+        set: (path, value) => `set ${path} to ${value === undefined ? "a valid value" : literal(value)}`,
+        rm: (path) => `remove ${path}`,
+        keys: "CellClusterArgs lists the keys",
+    },
+};
 
 /** The value a person could set to fix an issue, when one can be named. */
 function suggestedValue(issue: Issue): string | undefined {
@@ -78,27 +119,25 @@ function seen(issue: Issue, secret: boolean): string {
 
 /**
  * One two-line block per problem: the path, what is wrong and the value
- * seen; then the command that fixes it.
+ * seen; then how to fix it, phrased for `audience` (default: the stack's
+ * `pulumi config` commands).
  */
-export function describeIssues(issues: readonly Issue[], secretKeys: ReadonlySet<string>): string[] {
+export function describeIssues(issues: readonly Issue[], secretKeys: ReadonlySet<string>, audience: IssueAudience = "config"): string[] {
+    const say = Phrasing[audience];
     const blocks: string[] = [];
     for (const issue of issues) {
         if (issue.code === "unrecognized_keys") {
             for (const key of issue.keys) {
-                const path = configPath([...issue.path, key]);
-                blocks.push(
-                    `  - ${path}: unknown key (a typo?); the README's config reference lists the keys\n` +
-                        `    fix: ${rmCommand(path)}`,
-                );
+                const path = say.path([...issue.path, key]);
+                blocks.push(`  - ${path}: unknown key (a typo?); ${say.keys}\n    fix: ${say.rm(path)}`);
             }
             continue;
         }
-        const path = configPath(issue.path);
+        const path = say.path(issue.path);
         const secret = issue.path.length > 0 && secretKeys.has(String(issue.path[0]));
         const fix = (issue.code === "custom" ? (issue.params?.fix as string | undefined) : undefined) ?? suggestedValue(issue);
-        const command =
-            fix === "rm" ? rmCommand(path) : setCommand(path, fix === undefined || secret ? "<valid value>" : fix);
-        blocks.push(`  - ${path || "(root)"}: ${problemText(issue)}${seen(issue, secret)}\n    fix: ${command}`);
+        const action = fix === "rm" ? say.rm(path) : say.set(path, secret ? undefined : fix);
+        blocks.push(`  - ${path || "(root)"}: ${problemText(issue)}${seen(issue, secret)}\n    fix: ${action}`);
     }
     return blocks;
 }

@@ -6,10 +6,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { describeIssues } from "./config-errors";
+import { describeIssues, type IssueAudience } from "./config-errors";
 import { bool, clusterName, dnsLabel, image, minReadySeconds, objectAnnotations, quantity, replicaCount } from "./config-fields";
 import { drainList, drainRules, drainTimeoutSeconds, pdApiUrl } from "./config-drain";
 import { annotationBudget, labelMap, requestsWithinLimits, storageClassName, tolerationRules } from "./config-k8s";
+import { pdServiceSchema, podAnnotationBudget, podKnobFields, serviceAccountRules, supportedCommands } from "./config-pod-knobs";
 import { networkPolicySchema, securityContextSchema } from "./config-security";
 import { topologySchema } from "./config-topology";
 import { LabelKeys, ReplicaCeiling } from "./labels";
@@ -31,7 +32,7 @@ const toleration = z.strictObject({
 const placement = z.enum(["preferred", "required", "none"]);
 
 /** Fields every tier shares. */
-function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image: string; minReadySeconds: number }) {
+function tierFields(opts: { tier: "pd" | "store" | "proxy"; replicas: Parameters<typeof replicaCount>[0]; image: string; minReadySeconds: number }) {
     return {
         /** Number of pods. */
         replicas: replicaCount(opts.replicas),
@@ -50,6 +51,8 @@ function tierFields(opts: { replicas: Parameters<typeof replicaCount>[0]; image:
         minReadySeconds: minReadySeconds(opts.minReadySeconds),
         /** Pod and container security context (hardened by default; see `config-security.ts`). */
         securityContext: securityContextSchema,
+        /** Pull Secrets, pod labels/annotations, PriorityClass, ServiceAccount, env, extra flags, log level (`config-pod-knobs.ts`). */
+        ...podKnobFields(opts.tier),
     };
 }
 
@@ -67,6 +70,7 @@ function storageSchema(defaultSize: string) {
 
 const pdSchema = z.strictObject({
     ...tierFields({
+        tier: "pd",
         replicas: {
             fallback: 3,
             min: 1,
@@ -81,10 +85,13 @@ const pdSchema = z.strictObject({
     storage: storageSchema("1Gi"),
     /** PD's client URL for the Store drain, instead of the Kubernetes API server's service proxy. */
     apiUrl: pdApiUrl,
+    /** PD's client Service `<name>-pd`: its type. */
+    service: pdServiceSchema,
 });
 
 const storeSchema = z.strictObject({
     ...tierFields({
+        tier: "store",
         replicas: {
             fallback: 3,
             min: 3,
@@ -125,6 +132,7 @@ const serviceSchema = z
 
 const proxySchema = z.strictObject({
     ...tierFields({
+        tier: "proxy",
         replicas: {
             fallback: 1,
             min: 1,
@@ -136,6 +144,8 @@ const proxySchema = z.strictObject({
         minReadySeconds: 0,
     }),
     service: serviceSchema,
+    /** Redis commands the proxy forwards (`supportCMDs`); default: the operator's 64. */
+    supportedCommands,
 });
 
 /** In-cluster guard: a ValidatingAdmissionPolicy holding every client (plain `pulumi up`, `kubectl`, autoscalers) to the same rules. */
@@ -172,7 +182,7 @@ export const StackConfigSchema = z.strictObject({
     /** NetworkPolicies per tier (on by default) and who may reach the client ports. */
     networkPolicy: networkPolicySchema,
     // One object's annotations (config's plus the program's) must fit the API server's 256 KiB.
-}).check(annotationBudget).superRefine(drainRules);
+}).check(annotationBudget).check(serviceAccountRules).check(podAnnotationBudget).superRefine(drainRules);
 
 /** Parsed, defaulted configuration. */
 export type StackConfig = z.infer<typeof StackConfigSchema>;
@@ -197,14 +207,15 @@ export class StackConfigError extends Error {
 /**
  * Validates raw stack configuration and applies defaults. Throws one
  * `StackConfigError` that lists every problem with the command that fixes it.
- * `secretKeys` are config paths whose values must never be echoed.
+ * `secretKeys` are config paths whose values must never be echoed;
+ * `audience` "args" phrases the problems for `CellCluster`'s arguments.
  */
-export function parseStackConfig(raw: unknown, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
+export function parseStackConfig(raw: unknown, secretKeys: ReadonlySet<string> = new Set(), audience: IssueAudience = "config"): StackConfig {
     const result = StackConfigSchema.safeParse(raw, { reportInput: true });
     if (result.success) {
         return result.data;
     }
-    throw new StackConfigError(describeIssues(result.error.issues, secretKeys));
+    throw new StackConfigError(describeIssues(result.error.issues, secretKeys, audience));
 }
 
 /**

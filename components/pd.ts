@@ -5,6 +5,7 @@
  */
 import { podFqdn, statefulSetName, pdClientServiceName } from "./labels";
 import type { ClusterContext, TierProfile } from "./tier/profile";
+import { configuredFlags } from "./tier/binary-flags";
 import { execCommand, scriptHeader, waitForOwnDns } from "./tier/script";
 
 export const PdPorts = { client: 2379, peer: 2380, rpc: 20800 } as const;
@@ -61,7 +62,7 @@ export const pdProfile: TierProfile = {
     // The client URL is the pod IP: PD records it as the leader's address, and with 0.0.0.0 the
     // non-leaders answered every API call with 500 "redirect to not leader" (measured).
     needsPodIP: true,
-    startScript: () =>
+    startScript: (_ctx, binary) =>
         [
             scriptHeader("pd"),
             waitForOwnDns(60),
@@ -74,6 +75,7 @@ export const pdProfile: TierProfile = {
                 `--urls-peer=http://0.0.0.0:${PdPorts.peer}`,
                 `--urls-advertise-peer="http://\${domain}:${PdPorts.peer}"`,
                 `--initial-cluster="\${${PdMembersEnv}}"`,
+                ...configuredFlags(binary),
             ]),
             "",
         ].join("\n"),

@@ -4,6 +4,7 @@
  */
 import { redisServiceName } from "./labels";
 import type { ClusterContext, TierProfile } from "./tier/profile";
+import { type BinaryOptions, extraArgFlags } from "./tier/binary-flags";
 import { StartupDir, execCommand, scriptHeader } from "./tier/script";
 import { pdRpcAddresses } from "./pd";
 
@@ -13,7 +14,11 @@ export const ProxyPorts = { redis: 6379, notify: 9998 } as const;
 const PodIpPlaceholder = "__POD_IP__";
 const ScratchDir = "/var/lib/proxy";
 
-/** Redis commands the proxy forwards (the operator's list). */
+/**
+ * Redis commands the proxy forwards by default: the operator's 64, in its order
+ * (deepfabric/elasticell-operator `pkg/discovery/discovery.go`, `proxyCfgStr`.`supportCMDs`).
+ * Config `proxy.supportedCommands` narrows it.
+ */
 export const SupportedCommands = [
     "query", "ping",
     "set", "get", "mset", "mget", "incrby", "decrby", "getset", "append", "setnx", "strLen", "incr", "decr",
@@ -27,8 +32,8 @@ export const SupportedCommands = [
     "zrem", "zremrangebylex", "zremrangebyrank", "zremrangebyscore", "zscore",
 ] as const;
 
-/** The proxy's JSON config, with the pod IP left as a placeholder. */
-export function proxyConfig(ctx: ClusterContext): string {
+/** The proxy's JSON config, with the pod IP left as a placeholder; `supportCMDs` from `binary` (default: the operator's 64). */
+export function proxyConfig(ctx: ClusterContext, binary?: BinaryOptions): string {
     return JSON.stringify(
         {
             addr: `0.0.0.0:${ProxyPorts.redis}`,
@@ -38,7 +43,7 @@ export function proxyConfig(ctx: ClusterContext): string {
             maxRetries: 100,
             retryDuration: 2000,
             workerCount: 2,
-            supportCMDs: SupportedCommands,
+            supportCMDs: binary?.supportedCommands ?? SupportedCommands,
         },
         null,
         2,
@@ -65,12 +70,17 @@ export const proxyProfile: TierProfile = {
     scratchPath: ScratchDir,
     readinessPort: "redis",
     needsPodIP: true,
-    configFiles: (ctx) => ({ "proxy-config.json": proxyConfig(ctx) }),
-    startScript: () =>
+    configFiles: (ctx, binary) => ({ "proxy-config.json": proxyConfig(ctx, binary) }),
+    startScript: (_ctx, binary) =>
         [
             scriptHeader("proxy"),
             `sed "s/${PodIpPlaceholder}/\${POD_IP}/" ${StartupDir}/proxy-config.json > ${ScratchDir}/proxy-config.json`,
-            execCommand("/usr/local/bin/proxy", ["--log-level=info", `--cfg=${ScratchDir}/proxy-config.json`]),
+            // The proxy has always been started with an explicit level (the operator's was debug).
+            execCommand("/usr/local/bin/proxy", [
+                `--log-level=${binary?.logLevel ?? "info"}`,
+                `--cfg=${ScratchDir}/proxy-config.json`,
+                ...extraArgFlags(binary),
+            ]),
             "",
         ].join("\n"),
     disruption: () => ({ maxUnavailable: 1 }),

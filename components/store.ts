@@ -6,6 +6,7 @@
  * (`store-health.ts`).
  */
 import type { TierProfile } from "./tier/profile";
+import { configuredFlags } from "./tier/binary-flags";
 import { execCommand, scriptHeader, waitForOwnDns } from "./tier/script";
 import { zoneScript } from "./tier/zone";
 import { pdClientUrl, pdRpcAddresses } from "./pd";
@@ -38,7 +39,7 @@ export const storeProfile: TierProfile = {
         [StoreReadyScript]: storeReadyScript(StorePorts),
         [StorePreStopScript]: storePreStopScript(StorePorts),
     }),
-    startScript: (ctx) =>
+    startScript: (ctx, binary) =>
         [
             scriptHeader("store"),
             waitForOwnDns(60),
@@ -53,6 +54,7 @@ export const storeProfile: TierProfile = {
                 "--interval-heartbeat-store=5",
                 "--interval-heartbeat-cell=2",
                 `--pd=${pdRpcAddresses(ctx).join(",")}`,
+                ...configuredFlags(binary),
             ]),
             "",
         ].join("\n"),

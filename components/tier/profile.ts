@@ -3,6 +3,7 @@
  * profiles of the one shared tier builder (`spec.ts`); nothing else differs.
  */
 import type { TierKind } from "../labels";
+import type { BinaryOptions } from "./binary-flags";
 
 /** A named container port. */
 export interface TierPort {
@@ -86,10 +87,10 @@ export interface TierProfile {
     readonly preStop?: TierPreStop;
     /** The pod learns its node's zone and rack (settings `topology`; see `tier/zone.ts`). @default false */
     readonly zoneAware?: boolean;
-    /** The start script (POSIX sh), rendered for this cluster. */
-    readonly startScript: (ctx: ClusterContext) => string;
+    /** The start script (POSIX sh), rendered for this cluster and the tier's binary options (log level, extra flags). */
+    readonly startScript: (ctx: ClusterContext, binary?: BinaryOptions) => string;
     /** Further ConfigMap entries mounted beside the script. */
-    readonly configFiles?: (ctx: ClusterContext) => Record<string, string>;
+    readonly configFiles?: (ctx: ClusterContext, binary?: BinaryOptions) => Record<string, string>;
     /** Plain env vars the start script reads (PD's member list, which the policy pack reads back live). */
     readonly env?: (ctx: ClusterContext) => readonly { readonly name: string; readonly value: string }[];
     /** Expose the pod IP as `POD_IP` (the proxy registers it with PD). */

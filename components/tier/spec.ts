@@ -10,13 +10,16 @@ import type { ClusterContext, TierProfile } from "./profile";
 import { PodInfoDir, StartupDir } from "./script";
 import { containerSecurityContext, podSecurityContext } from "./security";
 import { lifecycle, readinessProbe, terminationGraceSeconds } from "./probes";
+import type { BinaryOptions } from "./binary-flags";
+import { binaryOptions, extraEnv, podAnnotations, podLabels, podSpecKnobs } from "./pod-knobs";
 import { zoneEnv, zoneInitContainers, zoneMounts, zoneServiceAccountName, zoneTopology, zoneVolumes } from "./zone";
 
 /**
  * Scheduling and sizing of one tier, as validated by the config schema (derived from it, never
  * retyped): the fields every tier shares, plus the volume of the tiers whose profile has storage.
  */
-export type TierSettings = Omit<ProxyConfig, "service"> & {
+export type TierSettings = Omit<ProxyConfig, "service" | "supportedCommands"> & {
+    readonly supportedCommands?: ProxyConfig["supportedCommands"];
     readonly storage?: StoreConfig["storage"];
     readonly topology?: StoreConfig["topology"];
 };
@@ -126,8 +129,8 @@ function topologySpread(args: TierSpecArgs): k8s.types.input.core.v1.TopologySpr
 }
 
 /** The ConfigMap data of a tier: its start script and any config files. */
-export function configMapData(profile: TierProfile, ctx: ClusterContext): Record<string, string> {
-    return { [scriptFileName(profile)]: profile.startScript(ctx), ...(profile.configFiles?.(ctx) ?? {}) };
+export function configMapData(profile: TierProfile, ctx: ClusterContext, binary?: BinaryOptions): Record<string, string> {
+    return { [scriptFileName(profile)]: profile.startScript(ctx, binary), ...(profile.configFiles?.(ctx, binary) ?? {}) };
 }
 
 /** A stable hash of ConfigMap data (sorted keys). */
@@ -154,6 +157,7 @@ function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
     if (profile.needsPodIP === true) {
         env.push({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
     }
+    env.push(...extraEnv(settings));
     const mounts: k8s.types.input.core.v1.VolumeMount[] = [
         { name: ScriptVolume, mountPath: StartupDir, readOnly: true },
         { name: PodInfoVolume, mountPath: PodInfoDir, readOnly: true },
@@ -223,8 +227,8 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
             persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
             template: {
                 metadata: {
-                    labels: meta.labels,
-                    annotations: { ...args.annotations, [ConfigHashAnnotation]: configHash(data) },
+                    labels: podLabels(meta.labels, settings),
+                    annotations: podAnnotations(args.annotations, settings, { [ConfigHashAnnotation]: configHash(data) }),
                 },
                 spec: {
                     initContainers: zoneInitContainers(zoneTopology(profile, settings), containerSecurityContext(settings.securityContext)),
@@ -234,7 +238,7 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
                     tolerations: [...settings.tolerations],
                     affinity: affinity(args),
                     topologySpreadConstraints: topologySpread(args),
-                    serviceAccountName: zoneServiceAccountName(ctx.cluster, profile.kind, zoneTopology(profile, settings)),
+                    ...podSpecKnobs(settings, zoneServiceAccountName(ctx.cluster, profile.kind, zoneTopology(profile, settings))),
                     terminationGracePeriodSeconds: terminationGraceSeconds(profile),
                     securityContext: podSecurityContext(settings.securityContext),
                 },
@@ -304,7 +308,7 @@ function podDisruptionBudget(args: TierSpecArgs): TierManifests["podDisruptionBu
 
 /** Builds every object of one tier. */
 export function buildTier(args: TierSpecArgs): TierManifests {
-    const data = configMapData(args.profile, args.ctx);
+    const data = configMapData(args.profile, args.ctx, binaryOptions(args.settings));
     return {
         configMap: { metadata: metadata(args, configMapName(args.ctx.cluster, args.profile.kind)), data },
         statefulSet: statefulSet(args, data),

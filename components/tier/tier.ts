@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkPolicyManifest } from "../network/policy";
+import { loadBalancerAddress } from "./load-balancer";
 import { buildTier, type TierSpecArgs } from "./spec";
 import { buildClaims } from "./volumes";
 
@@ -31,6 +32,8 @@ export class Tier extends pulumi.ComponentResource {
     public readonly replicas: pulumi.Output<number>;
     /** Container image. */
     public readonly image: pulumi.Output<string>;
+    /** The client Service's LoadBalancer address (IP or hostname); `""` for other types, or before one is assigned. */
+    public readonly externalAddress: pulumi.Output<string>;
 
     constructor(name: string, args: TierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("elasticell:index:Tier", name, {}, opts);
@@ -38,9 +41,10 @@ export class Tier extends pulumi.ComponentResource {
         const plan = buildTier(args);
         const child = { parent: this };
         const configMap = new k8s.core.v1.ConfigMap(plan.configMap.metadata.name, plan.configMap, child);
-        const services = [plan.peerService, plan.clientService]
-            .filter((s) => s !== undefined)
-            .map((s) => new k8s.core.v1.Service(s.metadata.name, s, child));
+        const service = (s: NonNullable<typeof plan.peerService>) => new k8s.core.v1.Service(s.metadata.name, s, child);
+        const peerService = plan.peerService === undefined ? undefined : service(plan.peerService);
+        const clientService = plan.clientService === undefined ? undefined : service(plan.clientService);
+        const services = [peerService, clientService].filter((s) => s !== undefined);
         const policy =
             args.networkPolicy === undefined
                 ? []
@@ -65,6 +69,12 @@ export class Tier extends pulumi.ComponentResource {
         this.statefulSetName = statefulSet.metadata.name;
         this.replicas = statefulSet.spec.replicas;
         this.image = pulumi.output(args.settings.image);
-        this.registerOutputs({ statefulSetName: this.statefulSetName, replicas: this.replicas, image: this.image });
+        this.externalAddress = clientService === undefined ? pulumi.output("") : clientService.status.apply(loadBalancerAddress);
+        this.registerOutputs({
+            statefulSetName: this.statefulSetName,
+            replicas: this.replicas,
+            image: this.image,
+            externalAddress: this.externalAddress,
+        });
     }
 }

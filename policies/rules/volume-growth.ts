@@ -222,7 +222,8 @@ export function makeVolumeGrowth(deps: GuardDeps = defaultGuardDeps()): Resource
                 const claims = await baseline.listClaims(namespace.value);
                 const live = claims?.find((cl) => cl.name === claimName);
                 problems = await judgeClaim({ subject, tier: id.tier, planned: planned.value, live, baseline });
-                const member = claims !== undefined && live === undefined && id.tier === "pd"
+                // A render directory has no claims, but its StatefulSet still tells PD's deployed size.
+                const member = live === undefined && id.tier === "pd"
                     ? await newPdMember(baseline, id.cluster, namespace.value, claimName, subject)
                     : undefined;
                 if (member !== undefined) {

@@ -187,7 +187,10 @@ describe("engine, local cluster", () => {
         const zero = await kubectl(c, ["scale", "statefulset", "alpha-store", "-n", ns, "--replicas=0"]);
         assert.notEqual(zero.code, 0, zero.output);
         assert.match(zero.output, /cannot go down \(8 -> 0\)/);
+        // Adopt the scale-out: the stack takes over the new store's claim and records 8 stores.
         await a.setConfig("store.replicas", "8");
+        const adopt = await a.up(policy);
+        assert.equal(adopt.code, 0, adopt.output);
     });
 
     it("a second cluster (second stack) shares the namespace without touching the first", async () => {

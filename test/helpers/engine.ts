@@ -21,6 +21,15 @@ export interface RunResult {
 /** What the program needs to run: everything else stays out of the copy. */
 const ProgramFiles = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components"];
 
+/** What a project copy runs: the stack program (the default), or another program (an example) using the library. */
+export interface ProgramSource {
+    /** Directory the files are copied from. */
+    readonly root: string;
+    readonly files: readonly string[];
+    /** Link this repository as `node_modules/elasticell`, as `npm install` of a `file:` dependency does. */
+    readonly linkLibrary: boolean;
+}
+
 /** Finds `pulumi` on PATH or fails with the command that provides it. */
 export function requireToolchain(): string {
     const path = process.env.ELASTICELL_TEST_PATH ?? process.env.PATH ?? "";
@@ -42,13 +51,27 @@ export class EngineProject {
      * without the prefix; other namespaces with theirs). `target` "render"
      * writes manifests to `renderDir`; a kubeconfig path deploys to a cluster.
      */
-    constructor(readonly stack: string, config: Record<string, unknown>, target: "render" | { kubeconfig: string } = "render") {
+    constructor(
+        readonly stack: string,
+        config: Record<string, unknown>,
+        target: "render" | { kubeconfig: string } = "render",
+        source: ProgramSource = { root: ProjectRoot, files: ProgramFiles, linkLibrary: false },
+    ) {
         this.dir = mkdtempSync(join(tmpdir(), "elasticell-e2e-"));
         this.renderDir = join(this.dir, "rendered");
-        for (const f of ProgramFiles) {
-            cpSync(join(ProjectRoot, f), join(this.dir, f), { recursive: true });
+        for (const f of source.files) {
+            cpSync(join(source.root, f), join(this.dir, f), { recursive: true });
         }
-        symlinkSync(join(ProjectRoot, "node_modules"), join(this.dir, "node_modules"));
+        if (source.linkLibrary) {
+            // The project's packages one by one, plus the library itself under its package name.
+            mkdirSync(join(this.dir, "node_modules"));
+            for (const entry of readdirSync(join(ProjectRoot, "node_modules"))) {
+                symlinkSync(join(ProjectRoot, "node_modules", entry), join(this.dir, "node_modules", entry));
+            }
+            symlinkSync(ProjectRoot, join(this.dir, "node_modules", "elasticell"));
+        } else {
+            symlinkSync(join(ProjectRoot, "node_modules"), join(this.dir, "node_modules"));
+        }
         symlinkSync(join(ProjectRoot, "policies"), join(this.dir, "policies"));
         const stackConfig: Record<string, unknown> =
             target === "render" ? { "kubernetes:renderYamlToDirectory": this.renderDir } : { "kubernetes:kubeconfig": target.kubeconfig };
