@@ -5,7 +5,7 @@
  * as stack policies and report one violation per cluster and problem, listing every tier it
  * concerns (`test/policies/advisory.test.ts`; README: "A refused preview").
  */
-import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import type { EnforcementLevel, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { knownString, readKnown } from "./known";
 import { ResourceTypes, TierKinds } from "./labels";
 import { forEachTierContainer, objectRef, type ContainerInputs, type StatefulSetInputs, type TierIdentity } from "./statefulset";
@@ -73,4 +73,25 @@ export function reportCollapsed(
                 advice(problem, tiers),
         );
     }
+}
+
+/** A container rule reported collapsed across tiers: what the policy shows, and its check and advice. */
+export interface CollapsedRule {
+    readonly name: string;
+    readonly description: string;
+    readonly enforcementLevel: EnforcementLevel;
+    /** One container's finding, or undefined when it is fine (see `reportCollapsed`). */
+    readonly check: (container: ContainerInputs, id: TierIdentity) => ContainerFinding | undefined;
+    /** The way forward for one problem and the tiers it concerns. */
+    readonly advice: (problem: string, tiers: readonly string[]) => string;
+}
+
+/** The stack policy of a container rule: `reportCollapsed` over every resource of the stack. */
+export function collapsedPolicy(rule: CollapsedRule): StackValidationPolicy {
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.enforcementLevel,
+        validateStack: (args, reportViolation) => reportCollapsed(args.resources, reportViolation, rule.check, rule.advice),
+    };
 }

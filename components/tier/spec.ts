@@ -1,44 +1,22 @@
 /**
  * The one shared tier builder: pure functions from resolved settings to
  * plain Kubernetes objects. No resources, no config reads, no `apply`.
+ * Its args are in spec-args.ts, the pod's container and volumes in container.ts.
  */
 import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import { configMapName, peerServiceName, statefulSetName, tierLabels, tierSelector } from "../labels";
-import type { ProxyConfig, StoreConfig } from "../config";
 import type { ClusterContext, TierProfile } from "./profile";
-import { PodInfoDir, StartupDir } from "./script";
+import { scriptFileName, tierContainer, tierPodVolumes } from "./container";
 import { containerSecurityContext, podSecurityContext } from "./security";
-import { lifecycle, readinessProbe, terminationGraceSeconds } from "./probes";
+import { terminationGraceSeconds } from "./probes";
 import type { BinaryOptions } from "./binary-flags";
-import { binaryOptions, extraEnv, podAnnotations, podLabels, podSpecKnobs } from "./pod-knobs";
-import { zoneEnv, zoneInitContainers, zoneMounts, zoneServiceAccountName, zoneTopology, zoneVolumes } from "./zone";
+import { binaryOptions, podAnnotations, podLabels, podSpecKnobs } from "./pod-knobs";
+import type { TierSpecArgs } from "./spec-args";
+import { zoneInitContainers, zoneServiceAccountName, zoneTopology } from "./zone";
 
-/**
- * Scheduling and sizing of one tier, as validated by the config schema (derived from it, never
- * retyped): the fields every tier shares, plus the volume of the tiers whose profile has storage.
- */
-export type TierSettings = Omit<ProxyConfig, "service" | "supportedCommands"> & {
-    readonly supportedCommands?: ProxyConfig["supportedCommands"];
-    readonly storage?: StoreConfig["storage"];
-    readonly topology?: StoreConfig["topology"];
-};
-
-/** Options of a tier's client Service (the proxies' Redis Service). */
-export type ServiceSettings = ProxyConfig["service"];
-
-/** Everything the builder needs for one tier. */
-export interface TierSpecArgs {
-    readonly profile: TierProfile;
-    readonly ctx: ClusterContext;
-    readonly settings: TierSettings;
-    readonly timezone: string;
-    /** Extra labels for every object (never in selectors). */
-    readonly labels: Readonly<Record<string, string>>;
-    /** Extra annotations for every object. */
-    readonly annotations: Readonly<Record<string, string>>;
-    readonly service?: ServiceSettings;
-}
+export type { ServiceSettings, TierSettings, TierSpecArgs } from "./spec-args";
+export { scriptFileName } from "./container";
 
 /** Metadata of every object the builder returns. */
 export interface Metadata {
@@ -66,9 +44,6 @@ export interface TierManifests {
 /** Annotation on the pod template carrying a hash of the ConfigMap, so a script change rolls the pods. */
 export const ConfigHashAnnotation = "elasticell.io/config-hash";
 
-const ScriptVolume = "startup-script";
-const PodInfoVolume = "annotations";
-const ScratchVolume = "scratch";
 const HostnameTopology = "kubernetes.io/hostname";
 const ZoneTopology = "topology.kubernetes.io/zone";
 
@@ -82,11 +57,6 @@ export function imageVersion(image: string): string | undefined {
     const colon = withoutDigest.lastIndexOf(":");
     const tag = colon > lastSlash ? withoutDigest.slice(colon + 1) : "latest";
     return /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(tag) && !image.includes("@") ? tag : undefined;
-}
-
-/** The file name of a tier's start script inside the ConfigMap mount. */
-export function scriptFileName(profile: TierProfile): string {
-    return `${profile.kind}_start_script.sh`;
 }
 
 function metadata(args: TierSpecArgs, name: string): Metadata {
@@ -142,67 +112,6 @@ export function configHash(data: Readonly<Record<string, string>>): string {
     return h.digest("hex").slice(0, 16);
 }
 
-function container(args: TierSpecArgs): k8s.types.input.core.v1.Container {
-    const { profile, ctx, settings } = args;
-    const env: k8s.types.input.core.v1.EnvVar[] = [
-        { name: "NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-        { name: "TZ", value: args.timezone },
-        { name: "CLUSTER_NAME", value: ctx.cluster },
-    ];
-    if (profile.peerPorts !== undefined) {
-        env.push({ name: "PEER_SERVICE_NAME", value: peerServiceName(ctx.cluster, profile.kind) });
-    }
-    env.push(...(profile.env?.(ctx) ?? []));
-    env.push(...zoneEnv(zoneTopology(profile, settings)));
-    if (profile.needsPodIP === true) {
-        env.push({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
-    }
-    env.push(...extraEnv(settings));
-    const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-        { name: ScriptVolume, mountPath: StartupDir, readOnly: true },
-        { name: PodInfoVolume, mountPath: PodInfoDir, readOnly: true },
-    ];
-    if (profile.storage !== undefined) {
-        mounts.push({ name: profile.storage.template, mountPath: profile.storage.mountPath });
-    }
-    if (profile.scratchPath !== undefined) {
-        mounts.push({ name: ScratchVolume, mountPath: profile.scratchPath });
-    }
-    mounts.push(...zoneMounts(zoneTopology(profile, settings)));
-    return {
-        name: profile.kind,
-        image: settings.image,
-        imagePullPolicy: settings.imagePullPolicy,
-        command: ["/bin/sh", `${StartupDir}/${scriptFileName(profile)}`],
-        ports: profile.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
-        env,
-        resources: settings.resources,
-        volumeMounts: mounts,
-        // Readiness only: a TCP check never blocks bootstrap (peers are found
-        // through not-ready DNS records), and no liveness probe kills a
-        // member while raft is still catching up.
-        securityContext: containerSecurityContext(settings.securityContext),
-        readinessProbe: readinessProbe(profile),
-        lifecycle: lifecycle(profile),
-    };
-}
-
-function podVolumes(args: TierSpecArgs): k8s.types.input.core.v1.Volume[] {
-    const { profile, ctx } = args;
-    const volumes: k8s.types.input.core.v1.Volume[] = [
-        { name: ScriptVolume, configMap: { name: configMapName(ctx.cluster, profile.kind), defaultMode: 0o555 } },
-        {
-            name: PodInfoVolume,
-            downwardAPI: { items: [{ path: "annotations", fieldRef: { fieldPath: "metadata.annotations" } }] },
-        },
-    ];
-    if (profile.scratchPath !== undefined) {
-        volumes.push({ name: ScratchVolume, emptyDir: {} });
-    }
-    volumes.push(...zoneVolumes(zoneTopology(args.profile, args.settings)));
-    return volumes;
-}
-
 function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierManifests["statefulSet"] {
     const { profile, ctx, settings } = args;
     const meta = metadata(args, statefulSetName(ctx.cluster, profile.kind));
@@ -232,8 +141,8 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
                 },
                 spec: {
                     initContainers: zoneInitContainers(zoneTopology(profile, settings), containerSecurityContext(settings.securityContext)),
-                    containers: [container(args)],
-                    volumes: podVolumes(args),
+                    containers: [tierContainer(args)],
+                    volumes: tierPodVolumes(args),
                     nodeSelector: { ...settings.nodeSelector },
                     tolerations: [...settings.tolerations],
                     affinity: affinity(args),

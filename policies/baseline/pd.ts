@@ -64,8 +64,14 @@ export function storeOrdinal(address: string, cluster: string, namespace: string
     return m === null ? undefined : Number(m[1]);
 }
 
-/** Reads PD's `GET /stores` envelope; throws a plain Error with what was wrong. */
-export function parseStores(body: string, cluster: string, namespace: string): PdStore[] {
+/** PD's error answer (envelope code other than 0); the message is PD's error text, or `code <n>`. */
+export class PdErrorAnswer extends Error {}
+
+/**
+ * The value of one PD answer's envelope `{code, error, value}`. Throws `PdErrorAnswer` for an error
+ * envelope (e.g. `cluster not bootstrapped`) and a plain Error for a body that is not JSON.
+ */
+export function envelopeValue(body: string): unknown {
     let env: { code?: unknown; error?: unknown; value?: unknown };
     try {
         env = JSON.parse(body) as typeof env;
@@ -73,12 +79,23 @@ export function parseStores(body: string, cluster: string, namespace: string): P
         throw new Error(`PD answered with something that is not JSON (${body.slice(0, 80).trim()})`);
     }
     if (env.code !== 0) {
-        throw new Error(`PD answered with an error: ${typeof env.error === "string" && env.error !== "" ? env.error : `code ${String(env.code)}`}`);
+        throw new PdErrorAnswer(typeof env.error === "string" && env.error !== "" ? env.error : `code ${String(env.code)}`);
     }
-    if (!Array.isArray(env.value)) {
+    return env.value;
+}
+
+/** Reads PD's `GET /stores` envelope; throws a plain Error with what was wrong. */
+export function parseStores(body: string, cluster: string, namespace: string): PdStore[] {
+    let value: unknown;
+    try {
+        value = envelopeValue(body);
+    } catch (err) {
+        throw err instanceof PdErrorAnswer ? new Error(`PD answered with an error: ${err.message}`) : err;
+    }
+    if (!Array.isArray(value)) {
         throw new Error("PD's store list is not a list");
     }
-    return env.value.flatMap((s: unknown) => {
+    return value.flatMap((s: unknown) => {
         const meta = (s as { meta?: { id?: unknown; address?: unknown; state?: unknown } } | null)?.meta;
         if (typeof meta?.id !== "number" || typeof meta.address !== "string") {
             return [];
@@ -106,8 +123,8 @@ function rbacDenial(res: { status: number; body: string }): string | undefined {
     }
 }
 
-/** GET `url` with a deadline (the override URL path). */
-function getUrl(url: URL, timeoutMs: number): Promise<{ status: number; body: string }> {
+/** GET `url` (plain HTTP or HTTPS, accepting JSON) with a deadline: PD's override URL, not the API server. */
+export function getUrl(url: URL, timeoutMs: number): Promise<{ status: number; body: string }> {
     const client = url.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
         const req = client.request(url, { method: "GET", headers: { Accept: "application/json" }, timeout: timeoutMs }, (res) => {

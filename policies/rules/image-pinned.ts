@@ -5,7 +5,7 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { readKnown } from "../known";
-import { reportCollapsed } from "../tier-findings";
+import { collapsedPolicy } from "../tier-findings";
 
 /** Policy name. */
 export const imagePinnedName = "elasticell-image-pinned";
@@ -24,26 +24,19 @@ export function imageProblem(image: string): string | undefined {
 }
 
 /** The rule. */
-export const imagePinned: StackValidationPolicy = {
+export const imagePinned: StackValidationPolicy = collapsedPolicy({
     name: imagePinnedName,
     description: "Elasticell images should be pinned to a version tag or digest, not :latest.",
     enforcementLevel: "advisory",
-    validateStack: (args, reportViolation) =>
-        reportCollapsed(
-            args.resources,
-            reportViolation,
-            (c) => {
-                const image = readKnown(() => c.image);
-                if (!image.known || typeof image.value !== "string") {
-                    return undefined;
-                }
-                const problem = imageProblem(image.value);
-                return problem === undefined ? undefined : { problem: `image ${problem}`, detail: `"${image.value}"` };
-            },
-            (_problem, tiers) =>
-                "A moving tag lets pods of one tier run different builds and turns any restart into an unplanned " +
-                "upgrade, outside the PD → Store → Proxy order. Pin a version tag or a digest: " +
-                tiers.map((t) => `pulumi config set --path ${t}.image <image>:<version>`).join("; ") +
-                ".",
-        ),
-};
+    check: (c) => {
+        const image = readKnown(() => c.image);
+        const value = image.known && typeof image.value === "string" ? image.value : undefined;
+        const problem = value === undefined ? undefined : imageProblem(value);
+        return problem === undefined ? undefined : { problem: `image ${problem}`, detail: `"${value}"` };
+    },
+    advice: (_problem, tiers) =>
+        "A moving tag lets pods of one tier run different builds and turns any restart into an unplanned " +
+        "upgrade, outside the PD → Store → Proxy order. Pin a version tag or a digest: " +
+        tiers.map((t) => `pulumi config set --path ${t}.image <image>:<version>`).join("; ") +
+        ".",
+});

@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import { parseAnalyzeOutput, violationLine } from "./audit-report";
+import { runMain } from "./run-main";
 import { parseCli, runPulumi } from "./stack";
 
 async function main(): Promise<number> {
@@ -38,10 +39,4 @@ async function main(): Promise<number> {
     return mandatory.length === 0 ? 0 : 1;
 }
 
-main().then(
-    (code) => (process.exitCode = code),
-    (err: Error) => {
-        process.stderr.write(`audit: ${err.message}\n`);
-        process.exitCode = 2;
-    },
-);
+void runMain("audit", main);

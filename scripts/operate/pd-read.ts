@@ -3,13 +3,12 @@
  * the stores with their state and leader counts (`GET /pd/api/v1/stores`), read through the
  * Kubernetes API server's service proxy with the provider's credentials, or from config
  * `pd.apiUrl` (see docs/pd-api-and-real-binary-facts.md). Member health is `GET /health` of each
- * PD pod through the API server's pod proxy. Reuses the pack's PD paths and store parsing
- * (policies/baseline/pd.ts) and its API client (one kubeconfig resolution for everything).
+ * PD pod through the API server's pod proxy. Reuses the pack's PD paths, envelope and store parsing
+ * and HTTP GET (policies/baseline/pd.ts) and its API client (one kubeconfig resolution for
+ * everything).
  */
-import * as http from "node:http";
-import * as https from "node:https";
 import { ApiClient } from "../../policies/baseline/api-client";
-import { parseStores, pdProxyPath, stateName } from "../../policies/baseline/pd";
+import { envelopeValue, getUrl, parseStores, pdProxyPath, stateName } from "../../policies/baseline/pd";
 import type { StackInfo } from "./stack";
 
 /** Deadline of one PD read: status must stay quick when PD does not answer. */
@@ -39,35 +38,6 @@ export type PdView =
     | { readonly reachable: false; readonly source: string; readonly reason: string };
 
 type Get = (apiPath: string) => Promise<{ status: number; body: string }>;
-
-function getUrl(url: URL, timeoutMs: number): Promise<{ status: number; body: string }> {
-    const client = url.protocol === "https:" ? https : http;
-    return new Promise((resolve, reject) => {
-        const req = client.request(url, { method: "GET", headers: { Accept: "application/json" }, timeout: timeoutMs }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-            res.on("error", reject);
-        });
-        req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
-        req.on("error", reject);
-        req.end();
-    });
-}
-
-/** The envelope's value; throws with PD's error text (code 1) or what was wrong. */
-export function envelopeValue(body: string): unknown {
-    let env: { code?: unknown; error?: unknown; value?: unknown };
-    try {
-        env = JSON.parse(body) as typeof env;
-    } catch {
-        throw new Error(`PD answered with something that is not JSON (${body.slice(0, 80).trim()})`);
-    }
-    if (env.code !== 0) {
-        throw new Error(typeof env.error === "string" && env.error !== "" ? env.error : `code ${String(env.code)}`);
-    }
-    return env.value;
-}
 
 /** Leader counts by store ID from a `GET /stores` body (status.leaderCount; missing = 0). */
 export function leaderCounts(body: string): Map<number, number> {

@@ -7,6 +7,7 @@
 import { problems } from "./status-model";
 import { formatStatus } from "./status-format";
 import { readStatus } from "./status-read";
+import { runMain } from "./run-main";
 import { parseCli, readStack } from "./stack";
 
 async function main(): Promise<number> {
@@ -22,10 +23,4 @@ async function main(): Promise<number> {
     return found.length === 0 ? 0 : 1;
 }
 
-main().then(
-    (code) => (process.exitCode = code),
-    (err: Error) => {
-        process.stderr.write(`status: ${err.message}\n`);
-        process.exitCode = 2;
-    },
-);
+void runMain("status", main);

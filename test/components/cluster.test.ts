@@ -1,34 +1,23 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../../components/config";
-import { installMocks, ofType, resolve, settled, Types, type Recorded } from "../helpers/mocks";
+import { MockClusters, type MockDeployment } from "../helpers/mock-cluster";
+import { ofType, resolve, Types, type Recorded } from "../helpers/mocks";
 import { stackConfig } from "../helpers/stacks";
 
-let recorded: Recorded[];
-/** `protect` of every registered resource, by logical name (mocks do not see resource options). */
-const protectedNames = new Map<string, boolean>();
-let CellCluster: typeof import("../../components/cluster").CellCluster;
+let mocks: MockClusters;
 
 before(async () => {
-    recorded = await installMocks({ stack: "dev" });
-    ({ CellCluster } = await import("../../components/cluster"));
+    mocks = await MockClusters.install();
 });
 
 /** Builds a cluster from raw config and returns only what it registered. */
-async function deploy(raw: unknown) {
-    const start = recorded.length;
-    const { name, ...cfg } = parseStackConfig(raw);
-    // A transformation on the component sees every child's options (mocks do not).
-    const capture: pulumi.ResourceTransformation = (args) => {
-        protectedNames.set(`${args.type.split(":").pop()}/${args.name}`, args.opts.protect === true);
-        return undefined;
-    };
-    const cluster = new CellCluster(name, cfg, { transformations: [capture] });
-    await resolve(cluster.redisEndpoint);
-    await settled();
-    return { cluster, resources: recorded.slice(start) };
+async function deploy(raw: unknown): Promise<MockDeployment> {
+    return mocks.deploy(raw);
 }
+
+/** `protect` of every resource a deployment registered, by `<kind>/<name>` (e.g. `StatefulSet/x-store`). */
+const protectedNames = (d: MockDeployment) =>
+    new Map([...d.options].map(([typeAndName, o]) => [typeAndName.split(":").pop()!, o.protect === true] as const));
 
 const names = (rs: Recorded[], type: string) => ofType(rs, type).map((r) => r.inputs.metadata.name).sort();
 
@@ -145,17 +134,14 @@ describe("two clusters in one namespace", () => {
 
 describe("the engine never replaces or deletes a stateful tier", () => {
     it("protects the PD and Store StatefulSets, and nothing else, by default", async () => {
-        protectedNames.clear();
-        await deploy({ name: "prot" });
-        const isProtected = [...protectedNames].filter(([, p]) => p).map(([n]) => n).sort();
+        const isProtected = [...protectedNames(await deploy({ name: "prot" }))].filter(([, p]) => p).map(([n]) => n).sort();
         assert.deepEqual(isProtected, ["StatefulSet/prot-pd", "StatefulSet/prot-store"]);
     });
 
     it("`protect: false` leaves them unprotected", async () => {
-        protectedNames.clear();
-        await deploy({ name: "loose", protect: false });
-        assert.deepEqual([...protectedNames].filter(([, p]) => p), []);
-        assert.ok(protectedNames.has("StatefulSet/loose-store"));
+        const loose = protectedNames(await deploy({ name: "loose", protect: false }));
+        assert.deepEqual([...loose].filter(([, p]) => p), []);
+        assert.ok(loose.has("StatefulSet/loose-store"));
     });
 
     it("sets minReadySeconds on every StatefulSet from the config", async () => {

@@ -1,25 +1,18 @@
 /** The StoreDrain a CellCluster registers for `store.drain` (under mocks). */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { parseStackConfig } from "../../components/config";
-import { installMocks, resolve, settled, type Recorded } from "../helpers/mocks";
+import { MockClusters } from "../helpers/mock-cluster";
+import type { Recorded } from "../helpers/mocks";
 
 const DrainType = "pulumi-nodejs:dynamic/elasticell:StoreDrain";
-let recorded: Recorded[];
-let CellCluster: typeof import("../../components/cluster").CellCluster;
+let mocks: MockClusters;
 
 before(async () => {
-    recorded = await installMocks({ stack: "dev" });
-    ({ CellCluster } = await import("../../components/cluster"));
+    mocks = await MockClusters.install();
 });
 
 async function deploy(raw: unknown): Promise<Recorded[]> {
-    const start = recorded.length;
-    const { name, ...cfg } = parseStackConfig(raw);
-    const cluster = new CellCluster(name, cfg);
-    await resolve(cluster.redisEndpoint);
-    await settled();
-    return recorded.slice(start);
+    return (await mocks.deploy(raw)).resources;
 }
 
 describe("CellCluster: store.drain", () => {

@@ -54,8 +54,7 @@ describe("store preStop: wait for full replicas, move leaders away, within the b
             const pd = PdDouble.seeded("demo", "ns1", 3, 6);
             const me = pd.storeByAddress(storeAddress("demo", "ns1", 0))!.id;
             assert.ok(leaders(pd).includes(me), "the seed has leaders on store 0");
-            const url = await pd.start();
-            try {
+            await pd.serve(async (url) => {
                 const r = await prestop(sb(), url);
                 assert.equal(r.code, 0, r.stdout + r.stderr + r.log);
                 assert.ok(!leaders(pd).includes(me), r.log);
@@ -64,9 +63,7 @@ describe("store preStop: wait for full replicas, move leaders away, within the b
                 assert.match(r.log, /cell \d+: leader to peer \d+/);
                 assert.match(r.log, new RegExp(`store ${me} leads no cell: stopping`));
                 assert.ok(r.ms < 5000, `took ${r.ms} ms`);
-            } finally {
-                await pd.stop();
-            }
+            });
         });
     }
 
@@ -77,15 +74,12 @@ describe("store preStop: wait for full replicas, move leaders away, within the b
             c.leaderPeerId = c.peers.find((p) => p.storeID !== me)!.id;
         }
         const before = leaders(pd);
-        const url = await pd.start();
-        try {
+        await pd.serve(async (url) => {
             const r = await prestop(curl, url);
             assert.equal(r.code, 0);
             assert.deepEqual(leaders(pd), before);
             assert.equal(pd.requests.filter((q) => q.method === "PUT").length, 0);
-        } finally {
-            await pd.stop();
-        }
+        });
     });
 
     it("waits while a cell misses replicas, and goes on as soon as none does", async () => {
@@ -114,8 +108,7 @@ describe("store preStop: wait for full replicas, move leaders away, within the b
         const me = pd.storeByAddress(storeAddress("demo", "ns1", 0))!.id;
         [...pd.cells.values()][0]!.peers.pop(); // one cell short of replicas for good
         pd.addCell([me]); // led here with no peer elsewhere: nothing can take its leader
-        const url = await pd.start();
-        try {
+        await pd.serve(async (url) => {
             const r = await prestop(curl, url, { PRESTOP_SECONDS: "5", PRESTOP_RESERVE_SECONDS: "2" });
             assert.equal(r.code, 0);
             // Both the short cell and the one-peer cell miss replicas.
@@ -123,9 +116,7 @@ describe("store preStop: wait for full replicas, move leaders away, within the b
             assert.match(r.log, /no healthy peer on another store/);
             assert.match(r.log, /still leads 1 cells after 5s: stopping anyway/);
             assert.ok(r.ms >= 4000 && r.ms < 9000, `took ${r.ms} ms`);
-        } finally {
-            await pd.stop();
-        }
+        });
     });
 
     it("PD down: exits 0 at once, logging why (the store must still stop)", async () => {
@@ -142,16 +133,13 @@ describe("store preStop: wait for full replicas, move leaders away, within the b
     it("without curl, GNU wget or nc (busybox wget only): logs that it cannot PUT and stops at once", async () => {
         const pd = PdDouble.seeded("demo", "ns1", 3, 3);
         const me = pd.storeByAddress(storeAddress("demo", "ns1", 0))!.id;
-        const url = await pd.start();
-        try {
+        await pd.serve(async (url) => {
             const r = await prestop(none, url);
             assert.equal(r.code, 0);
             assert.match(r.log, /cannot ask PD to move leaders/);
             assert.equal(pd.requests.filter((q) => q.method === "PUT").length, 0);
             assert.ok(leaders(pd).includes(me));
             assert.ok(r.ms < 3000, `took ${r.ms} ms`);
-        } finally {
-            await pd.stop();
-        }
+        });
     });
 });

@@ -44,44 +44,35 @@ describe("store readiness asks PD whether this store is Up", () => {
     for (const tool of ["wget", "curl"] as const) {
         it(`Up at PD and listening: ready (${tool})`, async () => {
             const pd = PdDouble.seeded("demo", "ns1", 3);
-            const url = await pd.start();
-            try {
+            await pd.serve(async (url) => {
                 const r = await ready(tool === "wget" ? wget : curl, url, "listen");
                 assert.equal(r.code, 0, r.stdout + r.stderr);
                 assert.match(r.stdout, /store 1 is Up at PD and listens: ready/);
                 assert.deepEqual(pd.requests.map((q) => q.path), ["/pd/api/v1/stores"]);
-            } finally {
-                await pd.stop();
-            }
+            });
         });
     }
 
     it("Up at PD but not listening (PD keeps a store Up between heartbeats): not ready, PD not asked", async () => {
         const pd = PdDouble.seeded("demo", "ns1", 3);
-        const url = await pd.start();
-        try {
+        await pd.serve(async (url) => {
             const r = await ready(wget, url, "quiet");
             assert.equal(r.code, 1);
             assert.match(r.stdout, /port 6370 does not listen: not ready/);
             assert.equal(pd.requests.length, 0);
-        } finally {
-            await pd.stop();
-        }
+        });
     });
 
     it("Offline or Tombstone at PD: not ready, even with the port open", async () => {
         const pd = PdDouble.seeded("demo", "ns1", 3);
-        const url = await pd.start();
-        try {
+        await pd.serve(async (url) => {
             for (const state of [StoreState.Offline, StoreState.Tombstone]) {
                 pd.storeByAddress(storeAddress("demo", "ns1", 0))!.state = state;
                 const r = await ready(wget, url, "listen");
                 assert.equal(r.code, 1);
                 assert.match(r.stdout, new RegExp(`store 1 is in state ${state} at PD`));
             }
-        } finally {
-            await pd.stop();
-        }
+        });
     });
 
     it("PD answers but does not list this store (not registered yet): not ready", async () => {
@@ -89,14 +80,11 @@ describe("store readiness asks PD whether this store is Up", () => {
         const pd = new PdDouble();
         pd.addStore(storeAddress("demo", "ns1", 0));
         pd.addStore(storeAddress("demo", "ns1", 10));
-        const url = await pd.start();
-        try {
+        await pd.serve(async (url) => {
             const r = await wget.run(script, { ...pod, HOSTNAME: "demo-store-1", PD_URL: url, PROC_NET: `${wget.dir}/listen` });
             assert.equal(r.code, 1);
             assert.match(r.stdout, /PD does not list demo-store-1\.demo-store-peer\.ns1\.svc:10800/);
-        } finally {
-            await pd.stop();
-        }
+        });
     });
 
     // The failure mode: PD down must not turn every store unready. Each case falls back to the port.

@@ -1,34 +1,25 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../../components/config";
-import { installMocks, ofType, resolve, settled, Types, type Recorded } from "../helpers/mocks";
+import { MockClusters } from "../helpers/mock-cluster";
+import { ofType, resolve, Types, type Recorded } from "../helpers/mocks";
 import { stackConfig } from "../helpers/stacks";
 
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 
-let recorded: Recorded[];
-let CellCluster: typeof import("../../components/cluster").CellCluster;
+let mocks: MockClusters;
 
 /** Options of every registered resource, by `<type>/<name>` (mocks do not see resource options). */
 const options = new Map<string, pulumi.ResourceOptions>();
 
 before(async () => {
-    recorded = await installMocks({ stack: "dev" });
-    ({ CellCluster } = await import("../../components/cluster"));
+    mocks = await MockClusters.install();
 });
 
 async function deploy(raw: unknown): Promise<Recorded[]> {
-    const start = recorded.length;
-    const { name, ...cfg } = parseStackConfig(raw);
-    const capture: pulumi.ResourceTransformation = (args) => {
-        options.set(`${args.type}/${args.name}`, args.opts);
-        return undefined;
-    };
-    const cluster = new CellCluster(name, cfg, { transformations: [capture] });
-    await resolve(cluster.redisEndpoint);
-    await settled();
-    return recorded.slice(start);
+    const deployed = await mocks.deploy(raw);
+    deployed.options.forEach((o, key) => options.set(key, o));
+    return deployed.resources;
 }
 
 const names = (rs: Recorded[]) => ofType(rs, PVC).map((r) => r.inputs.metadata.name).sort();

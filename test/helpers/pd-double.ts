@@ -61,6 +61,16 @@ export class PdDouble extends PdState {
         const a = this.server.address() as AddressInfo;
         return `http://${host}:${a.port}`;
     }
+    /** Starts listening, runs `fn` with the base URL, and stops again whatever `fn` does. */
+    async serve<T>(fn: (url: string) => Promise<T>): Promise<T> {
+        const url = await this.start();
+        try {
+            return await fn(url);
+        } finally {
+            await this.stop();
+        }
+    }
+
     /** Stops listening and cancels pending moves. */
     async stop(): Promise<void> {
         this.cancelMoves();

@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { parseStackConfig } from "../../components/config";
 import { allPolicies } from "../../policies/rules";
 import { makeNoStatefulReplace, noStatefulReplaceName } from "../../policies/rules/no-stateful-replace";
 import { makeNoTierRemoval, noTierRemovalName } from "../../policies/rules/no-tier-removal";
@@ -15,26 +14,21 @@ import { makeStoreNoScaleIn, storeNoScaleInName } from "../../policies/rules/sto
 import { makeTierOwner, tierOwnerName } from "../../policies/rules/tier-owner";
 import { makeVolumeGrowth, volumeGrowthName } from "../../policies/rules/volume-growth";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "../../policies/sdk";
-import { installMocks, resolve, settled, type Recorded } from "../helpers/mocks";
+import { MockClusters } from "../helpers/mock-cluster";
+import type { Recorded } from "../helpers/mocks";
 import { validateResource, validateStack, type Violation } from "../helpers/policy";
 import { stackConfig } from "../helpers/stacks";
 import { memoryDeps } from "./fixtures";
 
-let recorded: Recorded[];
-let CellCluster: typeof import("../../components/cluster").CellCluster;
+let mocks: MockClusters;
 
 before(async () => {
-    recorded = await installMocks({ stack: "dev" });
-    ({ CellCluster } = await import("../../components/cluster"));
+    mocks = await MockClusters.install();
 });
 
 /** The Kubernetes objects the program registers for a stack file. */
 async function planned(stack: string): Promise<Recorded[]> {
-    const start = recorded.length;
-    const { name, ...cfg } = parseStackConfig(stackConfig(stack));
-    await resolve(new CellCluster(name, cfg).redisEndpoint);
-    await settled();
-    return recorded.slice(start).filter((r) => r.type.startsWith("kubernetes:"));
+    return (await mocks.deploy(stackConfig(stack))).resources.filter((r) => r.type.startsWith("kubernetes:"));
 }
 
 /** Every policy of the pack, the guards reading an empty (first deployment) baseline. */
