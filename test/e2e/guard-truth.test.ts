@@ -119,7 +119,12 @@ describe("engine, local cluster: the deployed state is the cluster's volumes and
         await t.setConfig("guard.admissionPolicy", "true");
         const up = await t.up(policy);
         assert.equal(up.code, 0, up.output);
-        const edit = await kubectl(c, ["set", "env", "statefulset/delta-pd", "-n", ns, "PD_INITIAL_CLUSTER=delta-pd-0=http://x:2380"]);
+        const args = ["set", "env", "statefulset/delta-pd", "-n", ns, "PD_INITIAL_CLUSTER=delta-pd-0=http://x:2380"];
+        // A new admission policy takes a moment to be enforced: wait for it with server-side dry runs (nothing changes).
+        for (let i = 0; i < 30 && (await kubectl(c, [...args, "--dry-run=server"])).code === 0; i++) {
+            await new Promise((r) => setTimeout(r, 500));
+        }
+        const edit = await kubectl(c, args);
         assert.notEqual(edit.code, 0, edit.output);
         assert.match(edit.output, /PD's member list \(PD_INITIAL_CLUSTER, its --initial-cluster\) of e2e-truth\/delta-pd is fixed/);
     });
