@@ -34,7 +34,8 @@ export interface ReadFigures {
     readonly samples: number;
 }
 
-export type ClusterReadFigures = { readonly running: true; readonly reads: ReadFigures } | { readonly running: false; readonly why: string };
+export type ClusterReadFigures =
+    { readonly running: true; readonly reads: ReadFigures } | { readonly running: false; readonly why: string };
 
 /** A StatefulSet as the API returns it, for any name asked. */
 function statefulSet(namespace: string, name: string): unknown {
@@ -44,7 +45,11 @@ function statefulSet(namespace: string, name: string): unknown {
         metadata: {
             name,
             namespace,
-            labels: { "app.kubernetes.io/name": "elasticell", "app.kubernetes.io/instance": "dev", "app.kubernetes.io/component": "store" },
+            labels: {
+                "app.kubernetes.io/name": "elasticell",
+                "app.kubernetes.io/instance": "dev",
+                "app.kubernetes.io/component": "store",
+            },
             annotations: { "elasticell.io/pulumi-stack": "elasticell/dev" },
         },
         spec: { replicas: 3, template: { spec: { containers: [{ name: "store", image: "deepfabric/cell:latest" }] } } },
@@ -60,10 +65,16 @@ async function startFakeApi(): Promise<{ url: string; stop: () => Promise<void> 
         if (one !== null) {
             body = statefulSet(decodeURIComponent(one[1]!), decodeURIComponent(one[2]!));
         } else if (url.pathname === "/apis/apps/v1/statefulsets") {
-            body = { kind: "StatefulSetList", apiVersion: "apps/v1", items: [statefulSet("elasticell-dev", "dev-store"), statefulSet("elasticell-dev", "dev-pd")] };
+            body = {
+                kind: "StatefulSetList",
+                apiVersion: "apps/v1",
+                items: [statefulSet("elasticell-dev", "dev-store"), statefulSet("elasticell-dev", "dev-pd")],
+            };
         } else {
             res.writeHead(404, { "Content-Type": "application/json" });
-            res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }));
+            res.end(
+                JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }),
+            );
             return;
         }
         res.writeHead(200, { "Content-Type": "application/json" });
@@ -113,7 +124,9 @@ async function timeReads(kubeconfig: string, namespace: string, name: string, sa
     const reader = () => new KubernetesBaseline({ kubeconfig, origin: "bench" });
     const described = async (): Promise<string> => {
         const sts = await reader().getStatefulSet(namespace, name);
-        return sts === undefined ? `${namespace}/${name}: 404 (not deployed)` : `${namespace}/${name}: StatefulSet, ${sts.replicas} replicas`;
+        return sts === undefined
+            ? `${namespace}/${name}: 404 (not deployed)`
+            : `${namespace}/${name}: StatefulSet, ${sts.replicas} replicas`;
     };
     const firstMs = await ms(() => reader().getStatefulSet(namespace, name));
     const found = await described();
@@ -182,19 +195,27 @@ export function localKubeconfig(root: string): string {
 }
 
 /** Is the local cluster answering? Reads one StatefulSet through the guard's reader. */
-export async function localClusterStatus(kubeconfig: string): Promise<{ running: true } | { running: false; why: string }> {
+export async function localClusterStatus(
+    kubeconfig: string,
+): Promise<{ running: true } | { running: false; why: string }> {
     const notRunning = "not running (start it with npm run cluster:up)";
     if (!fs.existsSync(kubeconfig)) {
         return { running: false, why: notRunning };
     }
     try {
-        await new KubernetesBaseline({ kubeconfig, origin: "bench" }, { timeoutMs: 3000 }).getStatefulSet("elasticell-dev", "dev-store");
+        await new KubernetesBaseline({ kubeconfig, origin: "bench" }, { timeoutMs: 3000 }).getStatefulSet(
+            "elasticell-dev",
+            "dev-store",
+        );
         return { running: true };
     } catch (err) {
         if (err instanceof BaselineUnreadableError && /cannot reach|did not answer/.test(err.reason)) {
             return { running: false, why: notRunning };
         }
-        return { running: false, why: `unreadable: ${err instanceof BaselineUnreadableError ? err.reason : String(err)}` };
+        return {
+            running: false,
+            why: `unreadable: ${err instanceof BaselineUnreadableError ? err.reason : String(err)}`,
+        };
     }
 }
 
@@ -205,6 +226,8 @@ export async function measureClusterReads(kubeconfig: string, samples = 20): Pro
         progress(`local cluster: ${status.why}`);
         return status;
     }
-    const r = await measure(`baseline reads, local cluster (${samples} samples each)`, () => timeReads(kubeconfig, "elasticell-dev", "dev-store", samples));
+    const r = await measure(`baseline reads, local cluster (${samples} samples each)`, () =>
+        timeReads(kubeconfig, "elasticell-dev", "dev-store", samples),
+    );
     return { running: true, reads: r.value };
 }

@@ -15,7 +15,8 @@ const samples = (xs: readonly number[]) => xs.map((x) => (x / 1000).toFixed(2)).
 const timed = (xs: readonly number[]) => `${formatMs(median(xs))} (samples ${samples(xs)} s)`;
 /** Median of the per-round ratios: rounds are interleaved, so this cancels load that drifts between rounds. */
 const paired = (xs: readonly number[], base: readonly number[]) => median(xs.map((x, i) => x / base[i]!));
-const against = (ratio: number, target: number) => `${formatRatio(ratio)} (target ≤ ${formatRatio(target)}: ${ratio <= target ? "**met**" : "**missed**"})`;
+const against = (ratio: number, target: number) =>
+    `${formatRatio(ratio)} (target ≤ ${formatRatio(target)}: ${ratio <= target ? "**met**" : "**missed**"})`;
 
 const Stages: readonly [keyof StartupSample, string][] = [
     ["node", "Node.js start, until the first script runs"],
@@ -44,26 +45,55 @@ export function deployCostSection(d: DeployCostFigures | undefined, skipped: str
         "",
         row(["preview", "median", "ratio of medians", "median of per-round ratios"]),
         row(["---", "---", "---", "---"]),
-        row(["project default (tsconfig.json `\"ts-node\": {\"transpileOnly\": true}`, no environment variable)", timed(d.programDefaultMs), `${against(def / to, ProgramTarget)} over transpile-only`, against(paired(d.programDefaultMs, d.programTranspileOnlyMs), ProgramTarget)]),
+        row([
+            'project default (tsconfig.json `"ts-node": {"transpileOnly": true}`, no environment variable)',
+            timed(d.programDefaultMs),
+            `${against(def / to, ProgramTarget)} over transpile-only`,
+            against(paired(d.programDefaultMs, d.programTranspileOnlyMs), ProgramTarget),
+        ]),
         row(["`PULUMI_NODEJS_TRANSPILE_ONLY=true`", timed(d.programTranspileOnlyMs), "1.00×", "1.00×"]),
-        row(["`PULUMI_NODEJS_TRANSPILE_ONLY=false` (type-checked: the default before this change)", timed(d.programTypeCheckedMs), `${formatRatio(tc / to)}; type-checking costs ${formatMs(tc - to)} per preview`, formatRatio(paired(d.programTypeCheckedMs, d.programTranspileOnlyMs))]),
+        row([
+            "`PULUMI_NODEJS_TRANSPILE_ONLY=false` (type-checked: the default before this change)",
+            timed(d.programTypeCheckedMs),
+            `${formatRatio(tc / to)}; type-checking costs ${formatMs(tc - to)} per preview`,
+            formatRatio(paired(d.programTypeCheckedMs, d.programTranspileOnlyMs)),
+        ]),
         "",
         `(b) The policy pack, default program, ${d.withPackMs.length} interleaved rounds:`,
         "",
         row(["preview", "median", "ratio of medians over without", "median of per-round ratios"]),
         row(["---", "---", "---", "---"]),
         row(["without the pack", timed(d.withoutPackMs), "1.00×", "1.00×"]),
-        row(["with `--policy-pack` (bin/ current)", timed(d.withPackMs), `${against(withPack / without, PackTarget)}; +${formatMs(withPack - without)}`, against(paired(d.withPackMs, d.withoutPackMs), PackTarget)]),
-        row(["with `--policy-pack` on a fresh clone (no bin/: the pack's entry transpiles it first, once)", timed(d.freshCloneMs), `${formatRatio(fresh / without)}; +${formatMs(fresh - without)}, on the first preview only`, formatRatio(paired(d.freshCloneMs, d.withoutPackMs))]),
+        row([
+            "with `--policy-pack` (bin/ current)",
+            timed(d.withPackMs),
+            `${against(withPack / without, PackTarget)}; +${formatMs(withPack - without)}`,
+            against(paired(d.withPackMs, d.withoutPackMs), PackTarget),
+        ]),
+        row([
+            "with `--policy-pack` on a fresh clone (no bin/: the pack's entry transpiles it first, once)",
+            timed(d.freshCloneMs),
+            `${formatRatio(fresh / without)}; +${formatMs(fresh - without)}, on the first preview only`,
+            formatRatio(paired(d.freshCloneMs, d.withoutPackMs)),
+        ]),
         "",
         `Where the pack's start-up goes (${s.samples.length} fresh processes started as the language host starts them; medians, ms since the process started):`,
         "",
         row(["stage", "median"]),
         row(["---", "---:"]),
         ...Stages.map(([key, label]) => row([label, formatMs(median(s.samples.map((x) => x[key])))])),
-        row(["same, wall time from spawn to the port line, measured outside (no hook)", formatMs(median(s.viaRunPolicyPackMs))]),
-        row(["the pack started by `node policies` without run-policy-pack (what a host change could give: no TypeScript, no SDK bootstrap)", formatMs(median(s.directMs))]),
-        row(["`require(\"@pulumi/policy\")` without / with policies/defer.js (`@npmcli/arborist` deferred)", `${formatMs(median(s.sdkImportEagerMs))} / ${formatMs(median(s.sdkImportDeferredMs))}: −${formatMs(median(s.sdkImportEagerMs) - median(s.sdkImportDeferredMs))}`]),
+        row([
+            "same, wall time from spawn to the port line, measured outside (no hook)",
+            formatMs(median(s.viaRunPolicyPackMs)),
+        ]),
+        row([
+            "the pack started by `node policies` without run-policy-pack (what a host change could give: no TypeScript, no SDK bootstrap)",
+            formatMs(median(s.directMs)),
+        ]),
+        row([
+            '`require("@pulumi/policy")` without / with policies/defer.js (`@npmcli/arborist` deferred)',
+            `${formatMs(median(s.sdkImportEagerMs))} / ${formatMs(median(s.sdkImportDeferredMs))}: −${formatMs(median(s.sdkImportEagerMs) - median(s.sdkImportDeferredMs))}`,
+        ]),
         "",
         `The engine starts the pack and waits for its port before it runs the program, so the start-up (${formatMs(startTotal)}) adds to the preview in full; ` +
             (withPack - without - startTotal > 50
@@ -71,7 +101,7 @@ export function deployCostSection(d: DeployCostFigures | undefined, skipped: str
                 : `*with − without* is no larger than the start-up in this run (the engine's calls into the pack while the plan runs are within the noise). `) +
             `At most ${formatRatio(PackTarget)} leaves ${formatMs((PackTarget - 1) * without)} for all of it, less than Node.js, run-policy-pack's bootstrap and TypeScript take before the pack's first line runs. ` +
             "Only a language host that starts a compiled pack with plain `node <pack>` removes the last two (the *without run-policy-pack* row). " +
-            "First API read (cluster targets only): `import(\"@kubernetes/client-node\")` and the reads in section 2.",
+            'First API read (cluster targets only): `import("@kubernetes/client-node")` and the reads in section 2.',
     ];
     return lines;
 }

@@ -27,12 +27,22 @@ export interface DeployCostFigures {
     readonly startup: PackStartupFigures;
 }
 
-type Mode = { readonly name: string; readonly env: NodeJS.ProcessEnv; readonly args?: readonly string[]; readonly before?: () => void };
+type Mode = {
+    readonly name: string;
+    readonly env: NodeJS.ProcessEnv;
+    readonly args?: readonly string[];
+    readonly before?: () => void;
+};
 
 /** `@pulumi/pulumi/cmd/run` treats an empty PULUMI_NODEJS_TRANSPILE_ONLY as unset: the project decides. */
 const ProjectDefault = { PULUMI_NODEJS_TRANSPILE_ONLY: "" };
 
-async function interleave(project: EngineProject, what: string, modes: readonly Mode[], reps: number): Promise<number[][]> {
+async function interleave(
+    project: EngineProject,
+    what: string,
+    modes: readonly Mode[],
+    reps: number,
+): Promise<number[][]> {
     const out = modes.map(() => [] as number[]);
     for (let rep = 1; rep <= reps; rep++) {
         for (let k = 0; k < modes.length; k++) {
@@ -40,7 +50,9 @@ async function interleave(project: EngineProject, what: string, modes: readonly 
             const mode = modes[i]!;
             mode.before?.();
             const name = `pulumi preview ${what}, ${mode.name} (${rep}/${reps})`;
-            const r = await measure(name, () => project.run(["preview", "--stack", project.stack, ...(mode.args ?? [])], mode.env));
+            const r = await measure(name, () =>
+                project.run(["preview", "--stack", project.stack, ...(mode.args ?? [])], mode.env),
+            );
             if (r.value.code !== 0) {
                 throw new Error(`${name} failed:\n${r.value.output}`);
             }
@@ -62,7 +74,10 @@ export async function measureDeployCost(project: EngineProject, reps: number): P
         [
             { name: "project default", env: ProjectDefault },
             { name: "PULUMI_NODEJS_TRANSPILE_ONLY=true", env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } },
-            { name: "PULUMI_NODEJS_TRANSPILE_ONLY=false (type-checked)", env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } },
+            {
+                name: "PULUMI_NODEJS_TRANSPILE_ONLY=false (type-checked)",
+                env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" },
+            },
         ],
         reps,
     );
@@ -77,7 +92,12 @@ export async function measureDeployCost(project: EngineProject, reps: number): P
             [
                 { name: "without the pack", env: ProjectDefault },
                 { name: "with the pack (bin/ current)", env: ProjectDefault, args: ["--policy-pack", current.dir] },
-                { name: "with a fresh clone's pack (no bin/)", env: ProjectDefault, args: ["--policy-pack", fresh.dir], before: () => fresh.removeBin() },
+                {
+                    name: "with a fresh clone's pack (no bin/)",
+                    env: ProjectDefault,
+                    args: ["--policy-pack", fresh.dir],
+                    before: () => fresh.removeBin(),
+                },
             ],
             reps,
         );

@@ -19,7 +19,6 @@ export interface GuardFigures {
     readonly withMs: readonly number[];
 }
 
-
 /** An EngineProject whose file backend directory exists (`pulumi stack init` does not create it). */
 function engineProject(...args: ConstructorParameters<typeof EngineProject>): EngineProject {
     const project = new EngineProject(...args);
@@ -73,7 +72,11 @@ export async function measureGuardOnCluster(kubeconfig: string, reps = 3): Promi
     const project = engineProject("benchcluster", { ...devLikeConfig(), name: "bench", namespace }, { kubeconfig });
     try {
         await project.init();
-        const { withoutMs, withMs } = await interleavedPreviews(project, "dev-like on the local cluster (fresh stack)", reps);
+        const { withoutMs, withMs } = await interleavedPreviews(
+            project,
+            "dev-like on the local cluster (fresh stack)",
+            reps,
+        );
         const last = await project.preview(["--json"]);
         const plan = JSON.parse(last.stdout) as { steps?: unknown[] };
         return { withoutMs, withMs, resources: plan.steps?.length ?? 0, namespace };
@@ -82,7 +85,11 @@ export async function measureGuardOnCluster(kubeconfig: string, reps = 3): Promi
     }
 }
 
-async function interleavedPreviews(project: EngineProject, what: string, reps: number): Promise<{ withoutMs: number[]; withMs: number[] }> {
+async function interleavedPreviews(
+    project: EngineProject,
+    what: string,
+    reps: number,
+): Promise<{ withoutMs: number[]; withMs: number[] }> {
     const withoutMs: number[] = [];
     const withMs: number[] = [];
     for (let rep = 1; rep <= reps; rep++) {

@@ -37,14 +37,20 @@ export async function measureKubectl(opts: {
         return { ran: false, why: "local cluster not running (start it with npm run cluster:up)" };
     }
     if (opts.kubectl === undefined || !fs.existsSync(opts.kubectl)) {
-        return { ran: false, why: "kubectl not found (the cluster toolchain cache is not built: npm run cluster:up builds it)" };
+        return {
+            ran: false,
+            why: "kubectl not found (the cluster toolchain cache is not built: npm run cluster:up builds it)",
+        };
     }
-    const kubectl = (args: readonly string[]) => run(opts.kubectl!, ["--kubeconfig", opts.kubeconfig, ...args], { maxBuffer: 16 << 20 });
+    const kubectl = (args: readonly string[]) =>
+        run(opts.kubectl!, ["--kubeconfig", opts.kubeconfig, ...args], { maxBuffer: 16 << 20 });
     const objects = opts.manifests;
     if (objects.length === 0) {
         return { ran: false, why: "the render target wrote no manifests" };
     }
-    const namespaces = [...new Set(objects.map((o) => o.metadata?.namespace).filter((n): n is string => n !== undefined))];
+    const namespaces = [
+        ...new Set(objects.map((o) => o.metadata?.namespace).filter((n): n is string => n !== undefined)),
+    ];
     const missing: string[] = [];
     for (const ns of namespaces) {
         try {
@@ -58,7 +64,9 @@ export async function measureKubectl(opts: {
     if (missing.length > 0) {
         applied = objects
             .filter((o) => o.kind !== "Namespace")
-            .map((o) => (o.metadata?.namespace === undefined ? o : { ...o, metadata: { ...o.metadata, namespace: "default" } }));
+            .map((o) =>
+                o.metadata?.namespace === undefined ? o : { ...o, metadata: { ...o.metadata, namespace: "default" } },
+            );
         note = `namespace ${missing.join(", ")} absent from the cluster: objects applied to \`default\`, Namespace left out`;
         progress(`kubectl: ${note}`);
     }
@@ -77,7 +85,10 @@ export async function measureKubectl(opts: {
         return { ran: true, objects: applied.length, samplesMs, note };
     } catch (err) {
         const e = err as { stderr?: string; message?: string };
-        return { ran: false, why: `kubectl apply --dry-run=server failed: ${(e.stderr ?? e.message ?? String(err)).trim().split("\n")[0]}` };
+        return {
+            ran: false,
+            why: `kubectl apply --dry-run=server failed: ${(e.stderr ?? e.message ?? String(err)).trim().split("\n")[0]}`,
+        };
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
     }

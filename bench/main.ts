@@ -21,7 +21,15 @@ import { measureKubectl } from "./kubectl";
 import { describeMachine, LoadLog } from "./lib/machine";
 import { progress } from "./lib/measure";
 import { renderReport, type Results } from "./report";
-import { allSizes, ClusterSeries, figuresOf, measureEngine, measureMocks, ReplicaSeries, type EngineFigures } from "./sizes";
+import {
+    allSizes,
+    ClusterSeries,
+    figuresOf,
+    measureEngine,
+    measureMocks,
+    ReplicaSeries,
+    type EngineFigures,
+} from "./sizes";
 
 function engineUnavailable(): string | undefined {
     if (process.env["ELASTICELL_BENCH_MOCKS_ONLY"] === "1") {
@@ -41,7 +49,9 @@ async function main(): Promise<void> {
     const load = new LoadLog();
     load.sample("start");
     const machine = await describeMachine(ProjectRoot);
-    progress(`${machine.cpuModel}, ${machine.cores} cores; pulumi ${machine.pulumi}; load ${load.points[0]!.load.map((l) => l.toFixed(2)).join("/")}`);
+    progress(
+        `${machine.cpuModel}, ${machine.cores} cores; pulumi ${machine.pulumi}; load ${load.points[0]!.load.map((l) => l.toFixed(2)).join("/")}`,
+    );
 
     const sizes = allSizes();
     const mocks = await measureMocks(sizes, quick ? 1 : 2);
@@ -51,7 +61,12 @@ async function main(): Promise<void> {
 
     const engineSkipped = engineUnavailable();
     let engine: Map<string, EngineFigures> | undefined;
-    let results: Omit<Results, "totalMs" | "replicaSeries" | "clusterSeries"> = { machine, load, clientNodeImport, fakeApi };
+    let results: Omit<Results, "totalMs" | "replicaSeries" | "clusterSeries"> = {
+        machine,
+        load,
+        clientNodeImport,
+        fakeApi,
+    };
     if (engineSkipped === undefined) {
         engine = await measureEngine(sizes, quick ? 1 : 3, quick ? 1 : 2, quick ? 1 : 3);
         load.sample("after previews");
@@ -75,7 +90,14 @@ async function main(): Promise<void> {
                 manifests: project.renderedObjects(),
                 reps: quick ? 1 : 3,
             });
-            results = { ...results, guard, deployCost, cluster, kubectl, ...(clusterGuard === undefined ? {} : { clusterGuard }) };
+            results = {
+                ...results,
+                guard,
+                deployCost,
+                cluster,
+                kubectl,
+                ...(clusterGuard === undefined ? {} : { clusterGuard }),
+            };
         } finally {
             await project.dispose();
         }
@@ -99,6 +121,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-    process.stderr.write(`[elasticell] error: bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(
+        `[elasticell] error: bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
 });

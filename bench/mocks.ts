@@ -31,7 +31,12 @@ export interface MocksResult {
 
 async function main(): Promise<void> {
     const [clusters, storeReplicas, reps] = process.argv.slice(2).map(Number);
-    if (clusters === undefined || storeReplicas === undefined || reps === undefined || [clusters, storeReplicas, reps].some(Number.isNaN)) {
+    if (
+        clusters === undefined ||
+        storeReplicas === undefined ||
+        reps === undefined ||
+        [clusters, storeReplicas, reps].some(Number.isNaN)
+    ) {
         throw new Error("usage: node --import tsx bench/mocks.ts <clusters> <storeReplicas> <reps>");
     }
     const t0 = performance.now();
@@ -80,8 +85,18 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
     gc.disconnect();
-    const gcs = windows.map((w) => pauses.filter((p) => p.start >= w.start && p.start < w.end).reduce((a, p) => a + p.duration, 0));
-    const result: MocksResult = { clusters, storeReplicas, setupMs, coldMs: times[0]!, warmMs: times.slice(1), warmGcMs: gcs.slice(1), resources: counts[0]! };
+    const gcs = windows.map((w) =>
+        pauses.filter((p) => p.start >= w.start && p.start < w.end).reduce((a, p) => a + p.duration, 0),
+    );
+    const result: MocksResult = {
+        clusters,
+        storeReplicas,
+        setupMs,
+        coldMs: times[0]!,
+        warmMs: times.slice(1),
+        warmGcMs: gcs.slice(1),
+        resources: counts[0]!,
+    };
     process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

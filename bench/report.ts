@@ -47,7 +47,10 @@ function machineTable(r: Results): string[] {
         row(["date", m.date]),
         row(["CPU", `${m.cpuModel}, ${m.cores} cores`]),
         row(["memory", `${m.memoryGiB.toFixed(1)} GiB`]),
-        row(["load average (1/5/15 min; includes this benchmark's own processes, about 2–3 while `pulumi` runs)", loads]),
+        row([
+            "load average (1/5/15 min; includes this benchmark's own processes, about 2–3 while `pulumi` runs)",
+            loads,
+        ]),
         row(["Node.js", m.node]),
         row(["pulumi", m.pulumi]),
         row(["pulumi-resource-kubernetes", m.provider]),
@@ -69,10 +72,23 @@ function mocksTable(r: Results): string[] {
     const lines = [
         "Mocks (`pulumi.runtime.setMocks`, in-process; time from constructing the CellClusters until every registration reached the mock; warm = later builds in the same process, cold = the first, median over 2 processes):",
         "",
-        row(["series", "size", "resources", "cold", "warm (median)", "warm × smallest", "warm per resource", "GC share (warm)", "warm samples (s)"]),
+        row([
+            "series",
+            "size",
+            "resources",
+            "cold",
+            "warm (median)",
+            "warm × smallest",
+            "warm per resource",
+            "GC share (warm)",
+            "warm samples (s)",
+        ]),
         row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---"]),
     ];
-    for (const [name, series] of [["Store replicas", r.replicaSeries], ["clusters", r.clusterSeries]] as const) {
+    for (const [name, series] of [
+        ["Store replicas", r.replicaSeries],
+        ["clusters", r.clusterSeries],
+    ] as const) {
         const base = median(series[0]!.mocks.warmMs);
         for (const f of series) {
             const warm = median(f.mocks.warmMs);
@@ -101,10 +117,24 @@ function engineTable(r: Results): string[] {
     const lines = [
         "Engine (`pulumi preview`, real CLI, render target, temp file backend; each stack previewed **after an initial `pulumi up`**, so the plan has no changes; sizes previewed round-robin):",
         "",
-        row(["series", "size", "resources in state", "preview (median)", "preview × smallest", "preview per resource", "preview samples (s)", "initial up (1 run)", "up, PULUMI_SKIP_CHECKPOINTS (1 run)", "checkpoint size"]),
+        row([
+            "series",
+            "size",
+            "resources in state",
+            "preview (median)",
+            "preview × smallest",
+            "preview per resource",
+            "preview samples (s)",
+            "initial up (1 run)",
+            "up, PULUMI_SKIP_CHECKPOINTS (1 run)",
+            "checkpoint size",
+        ]),
         row(["---", "---", "---:", "---:", "---:", "---:", "---", "---:", "---:", "---:"]),
     ];
-    for (const [name, series] of [["Store replicas", r.replicaSeries], ["clusters", r.clusterSeries]] as const) {
+    for (const [name, series] of [
+        ["Store replicas", r.replicaSeries],
+        ["clusters", r.clusterSeries],
+    ] as const) {
         const base = median(series[0]!.engine!.previewMs);
         for (const f of series) {
             const e = f.engine!;
@@ -129,33 +159,66 @@ function engineTable(r: Results): string[] {
 }
 
 function growth(r: Results): string[] {
-    const mocksPts = (series: readonly SizeFigures[], x: (s: BenchSize) => number) => series.map((f) => ({ x: x(f.size), samples: f.mocks.warmMs }));
+    const mocksPts = (series: readonly SizeFigures[], x: (s: BenchSize) => number) =>
+        series.map((f) => ({ x: x(f.size), samples: f.mocks.warmMs }));
     const lines = [
-        `- mocks, Store replicas: ${verdict(mocksPts(r.replicaSeries, (s) => s.storeReplicas), "flat", "replicas")}`,
-        `- mocks, clusters: ${verdict(mocksPts(r.clusterSeries, (s) => s.clusters), "linear", "clusters")}`,
+        `- mocks, Store replicas: ${verdict(
+            mocksPts(r.replicaSeries, (s) => s.storeReplicas),
+            "flat",
+            "replicas",
+        )}`,
+        `- mocks, clusters: ${verdict(
+            mocksPts(r.clusterSeries, (s) => s.clusters),
+            "linear",
+            "clusters",
+        )}`,
     ];
     if (r.engineSkipped !== undefined) {
         return lines;
     }
-    const enginePts = (series: readonly SizeFigures[], x: (s: BenchSize) => number) => series.map((f) => ({ x: x(f.size), samples: f.engine!.previewMs }));
+    const enginePts = (series: readonly SizeFigures[], x: (s: BenchSize) => number) =>
+        series.map((f) => ({ x: x(f.size), samples: f.engine!.previewMs }));
     lines.push(
-        `- preview, Store replicas: ${verdict(enginePts(r.replicaSeries, (s) => s.storeReplicas), "flat", "replicas")}`,
-        `- preview, clusters: ${verdict(enginePts(r.clusterSeries, (s) => s.clusters), "linear", "clusters")}`,
+        `- preview, Store replicas: ${verdict(
+            enginePts(r.replicaSeries, (s) => s.storeReplicas),
+            "flat",
+            "replicas",
+        )}`,
+        `- preview, clusters: ${verdict(
+            enginePts(r.clusterSeries, (s) => s.clusters),
+            "linear",
+            "clusters",
+        )}`,
     );
     const [one, , many] = r.clusterSeries;
     if (one?.engine !== undefined && many?.engine !== undefined) {
-        const perRes = (median(many.engine.previewMs) - median(one.engine.previewMs)) / (many.engine.resources - one.engine.resources);
+        const perRes =
+            (median(many.engine.previewMs) - median(one.engine.previewMs)) /
+            (many.engine.resources - one.engine.resources);
         const fixed = median(one.engine.previewMs) - perRes * one.engine.resources;
-        lines.push(`- preview ≈ ${formatMs(fixed)} fixed (CLI, plugins, language host, program start) + ${formatMs(perRes)} per resource (line through 1 and 20 clusters)`);
+        lines.push(
+            `- preview ≈ ${formatMs(fixed)} fixed (CLI, plugins, language host, program start) + ${formatMs(perRes)} per resource (line through 1 and 20 clusters)`,
+        );
     }
-    lines.push(`- initial up (1 run each), clusters: ${verdict(r.clusterSeries.map((f) => ({ x: f.size.clusters, samples: [f.engine!.upMs] })), "linear", "clusters")}`);
+    lines.push(
+        `- initial up (1 run each), clusters: ${verdict(
+            r.clusterSeries.map((f) => ({ x: f.size.clusters, samples: [f.engine!.upMs] })),
+            "linear",
+            "clusters",
+        )}`,
+    );
     if (r.clusterSeries.every((f) => f.engine?.upNoCheckpointsMs !== undefined)) {
         lines.push(
-            `- initial up with PULUMI_SKIP_CHECKPOINTS=true, clusters: ${verdict(r.clusterSeries.map((f) => ({ x: f.size.clusters, samples: [f.engine!.upNoCheckpointsMs!] })), "linear", "clusters")}`,
+            `- initial up with PULUMI_SKIP_CHECKPOINTS=true, clusters: ${verdict(
+                r.clusterSeries.map((f) => ({ x: f.size.clusters, samples: [f.engine!.upNoCheckpointsMs!] })),
+                "linear",
+                "clusters",
+            )}`,
             `- checkpoint writes in the initial up ((up − up without checkpoints) / resources): ${r.clusterSeries
                 .map((f) => {
                     const perResource = (f.engine!.upMs - f.engine!.upNoCheckpointsMs!) / f.engine!.resources;
-                    const cost = perResource > 0 ? `${formatMs(perResource)} per resource` : "≈ 0 (below run-to-run noise)";
+                    const cost =
+                        perResource > 0 ? `${formatMs(perResource)} per resource` : "≈ 0 (below run-to-run noise)";
                     return `${f.size.clusters} cluster${f.size.clusters === 1 ? "" : "s"}: ${cost} (checkpoint ${(f.engine!.stateBytes / 1024).toFixed(0)} KiB)`;
                 })
                 .join("; ")}`,
@@ -193,11 +256,20 @@ function guardTable(r: Results): string[] {
     } else {
         const delta = median(g.withMs) - median(g.withoutMs);
         lines.push(
-            row([`dev-like stack, render target: preview without the pack (median of ${g.withoutMs.length})`, `${formatMs(median(g.withoutMs))} (samples ${samples(g.withoutMs)} s)`]),
-            row([`dev-like stack, render target: preview with \`--policy-pack policies\` (median of ${g.withMs.length})`, `${formatMs(median(g.withMs))} (samples ${samples(g.withMs)} s)`]),
+            row([
+                `dev-like stack, render target: preview without the pack (median of ${g.withoutMs.length})`,
+                `${formatMs(median(g.withoutMs))} (samples ${samples(g.withoutMs)} s)`,
+            ]),
+            row([
+                `dev-like stack, render target: preview with \`--policy-pack policies\` (median of ${g.withMs.length})`,
+                `${formatMs(median(g.withMs))} (samples ${samples(g.withMs)} s)`,
+            ]),
             row(["ratio with / without", formatRatio(median(g.withMs) / median(g.withoutMs))]),
             row(["guard cost per preview (with − without)", formatMs(delta)]),
-            row(["resources validated", `${g.resources} (every resource in the state: stack, provider and components included; ${g.statefulSets} StatefulSets, whose baseline is read)`]),
+            row([
+                "resources validated",
+                `${g.resources} (every resource in the state: stack, provider and components included; ${g.statefulSets} StatefulSets, whose baseline is read)`,
+            ]),
             row(["per resource validated ((with − without) / resources)", formatMs(delta / g.resources)]),
         );
         const large = r.clusterSeries[r.clusterSeries.length - 1];
@@ -212,7 +284,11 @@ function guardTable(r: Results): string[] {
                     ? "within the noise of the samples, not distinguishable from 0: the guard costs a fixed time per preview (starting the pack), not time per resource"
                     : "the pack's work per resource beyond its fixed start-up";
             lines.push(
-                ...previewPair(`${sizeName(large.size)} (bench program, ${large.engine.resources} resources)`, lg.withoutMs, lg.withMs),
+                ...previewPair(
+                    `${sizeName(large.size)} (bench program, ${large.engine.resources} resources)`,
+                    lg.withoutMs,
+                    lg.withMs,
+                ),
                 row([
                     `marginal validation cost per resource ((Δ at ${large.engine.resources} − Δ at ${g.resources} resources) / ${extra})`,
                     `${formatMs(marginal)} ± ${formatMs(noise)}: ${within}`,
@@ -222,7 +298,13 @@ function guardTable(r: Results): string[] {
     }
     if (r.clusterGuard !== undefined) {
         const c = r.clusterGuard;
-        lines.push(...previewPair(`local cluster target, fresh stack (namespace ${c.namespace}, ${c.resources} planned steps, every baseline read a 404)`, c.withoutMs, c.withMs));
+        lines.push(
+            ...previewPair(
+                `local cluster target, fresh stack (namespace ${c.namespace}, ${c.resources} planned steps, every baseline read a 404)`,
+                c.withoutMs,
+                c.withMs,
+            ),
+        );
     } else if (r.cluster !== undefined && !r.cluster.running) {
         lines.push(row(["local cluster target: preview without / with the pack", `local cluster: ${r.cluster.why}`]));
     }
@@ -252,16 +334,34 @@ function kubectlTable(r: Results): string[] {
     const lines = [row(["measure", "value"]), row(["---", "---"])];
     const k = r.kubectl;
     if (k === undefined || !k.ran) {
-        lines.push(row(["`kubectl apply --dry-run=server` of the dev-like manifests", k === undefined ? "not measured" : k.why]));
+        lines.push(
+            row([
+                "`kubectl apply --dry-run=server` of the dev-like manifests",
+                k === undefined ? "not measured" : k.why,
+            ]),
+        );
     } else {
         lines.push(
-            row([`\`kubectl apply --dry-run=server\`, ${k.objects} objects (median of ${k.samplesMs.length})`, `${formatMs(median(k.samplesMs))} (samples ${samples(k.samplesMs)} s)`]),
+            row([
+                `\`kubectl apply --dry-run=server\`, ${k.objects} objects (median of ${k.samplesMs.length})`,
+                `${formatMs(median(k.samplesMs))} (samples ${samples(k.samplesMs)} s)`,
+            ]),
             row(["manifests", k.note]),
         );
     }
     if (r.guard !== undefined) {
-        lines.push(row(["for comparison: `pulumi preview` of the same stack, render target, no pack", formatMs(median(r.guard.withoutMs))]));
-        lines.push(row(["for comparison: `pulumi preview` of the same stack, render target, with the pack", formatMs(median(r.guard.withMs))]));
+        lines.push(
+            row([
+                "for comparison: `pulumi preview` of the same stack, render target, no pack",
+                formatMs(median(r.guard.withoutMs)),
+            ]),
+        );
+        lines.push(
+            row([
+                "for comparison: `pulumi preview` of the same stack, render target, with the pack",
+                formatMs(median(r.guard.withMs)),
+            ]),
+        );
     }
     return lines;
 }

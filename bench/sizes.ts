@@ -15,7 +15,10 @@ import type { MocksResult } from "./mocks";
 import type { BenchSize } from "./program/clusters";
 
 /** The sizes: Store replicas 3, 30, 300 (one cluster) and 1, 5, 20 clusters (3 stores each). */
-export const ReplicaSeries: readonly BenchSize[] = [3, 30, 300].map((storeReplicas) => ({ clusters: 1, storeReplicas }));
+export const ReplicaSeries: readonly BenchSize[] = [3, 30, 300].map((storeReplicas) => ({
+    clusters: 1,
+    storeReplicas,
+}));
 export const ClusterSeries: readonly BenchSize[] = [1, 5, 20].map((clusters) => ({ clusters, storeReplicas: 3 }));
 
 const key = (s: BenchSize) => `${s.clusters}x${s.storeReplicas}`;
@@ -59,10 +62,21 @@ export interface SizeFigures {
 
 function runMocksChild(size: BenchSize, reps: number): Promise<MocksResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", join(ProjectRoot, "bench", "mocks.ts"), String(size.clusters), String(size.storeReplicas), String(reps)], {
-            cwd: ProjectRoot,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child = spawn(
+            process.execPath,
+            [
+                "--import",
+                "tsx",
+                join(ProjectRoot, "bench", "mocks.ts"),
+                String(size.clusters),
+                String(size.storeReplicas),
+                String(reps),
+            ],
+            {
+                cwd: ProjectRoot,
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         let out = "";
         let err = "";
         child.stdout.on("data", (d) => (out += d));
@@ -87,8 +101,13 @@ export async function measureMocks(sizes: readonly BenchSize[], rounds = 2): Pro
     for (let round = 1; round <= rounds; round++) {
         for (const size of sizes) {
             const reps = size.clusters >= 20 ? 3 : 5;
-            const r = await measure(`mocks ${label(size)} (process ${round}/${rounds}, 1 cold + ${reps} warm builds)`, () => runMocksChild(size, reps));
-            progress(`  cold ${r.value.coldMs.toFixed(0)} ms, warm ${r.value.warmMs.map((m) => m.toFixed(0)).join(" ")} ms, ${r.value.resources} resources`);
+            const r = await measure(
+                `mocks ${label(size)} (process ${round}/${rounds}, 1 cold + ${reps} warm builds)`,
+                () => runMocksChild(size, reps),
+            );
+            progress(
+                `  cold ${r.value.coldMs.toFixed(0)} ms, warm ${r.value.warmMs.map((m) => m.toFixed(0)).join(" ")} ms, ${r.value.resources} resources`,
+            );
             runs.set(key(size), [...(runs.get(key(size)) ?? []), r.value]);
         }
     }
@@ -111,10 +130,23 @@ export async function measureMocks(sizes: readonly BenchSize[], rounds = 2): Pro
  * for the guard's cost per resource, and the cluster series gets a second
  * `up` on fresh stacks with PULUMI_SKIP_CHECKPOINTS=true.
  */
-export async function measureEngine(sizes: readonly BenchSize[], reps = 3, largeReps = 2, guardReps = 3): Promise<Map<string, EngineFigures>> {
+export async function measureEngine(
+    sizes: readonly BenchSize[],
+    reps = 3,
+    largeReps = 2,
+    guardReps = 3,
+): Promise<Map<string, EngineFigures>> {
     const projects = new Map<
         string,
-        { project: BenchProject; upMs: number; resources: number; stateBytes: number; previews: number[]; guardWithout: number[]; guardWith: number[] }
+        {
+            project: BenchProject;
+            upMs: number;
+            resources: number;
+            stateBytes: number;
+            previews: number[];
+            guardWithout: number[];
+            guardWith: number[];
+        }
     >();
     try {
         for (const size of sizes) {
@@ -124,7 +156,15 @@ export async function measureEngine(sizes: readonly BenchSize[], reps = 3, large
             const resources = await project.resourceCount();
             const stateBytes = project.stateBytes();
             progress(`  ${resources} resources in the state, checkpoint ${(stateBytes / 1024).toFixed(0)} KiB`);
-            projects.set(key(size), { project, upMs: up.ms, resources, stateBytes, previews: [], guardWithout: [], guardWith: [] });
+            projects.set(key(size), {
+                project,
+                upMs: up.ms,
+                resources,
+                stateBytes,
+                previews: [],
+                guardWithout: [],
+                guardWith: [],
+            });
         }
         for (let rep = 1; rep <= reps; rep++) {
             for (const size of sizes) {
@@ -132,7 +172,10 @@ export async function measureEngine(sizes: readonly BenchSize[], reps = 3, large
                     continue;
                 }
                 const p = projects.get(key(size))!;
-                const r = await measure(`pulumi preview ${label(size)} (${rep}/${size.clusters >= 20 ? largeReps : reps})`, () => p.project.preview());
+                const r = await measure(
+                    `pulumi preview ${label(size)} (${rep}/${size.clusters >= 20 ? largeReps : reps})`,
+                    () => p.project.preview(),
+                );
                 p.previews.push(r.ms);
             }
         }
@@ -141,8 +184,9 @@ export async function measureEngine(sizes: readonly BenchSize[], reps = 3, large
         const p = projects.get(key(largest))!;
         for (let rep = 1; rep <= guardReps; rep++) {
             for (const withPack of [false, true]) {
-                const r = await measure(`pulumi preview ${label(largest)} ${withPack ? "with --policy-pack policies" : "without policy pack"} (${rep}/${guardReps})`, () =>
-                    p.project.preview(withPack ? ["--policy-pack", "policies"] : []),
+                const r = await measure(
+                    `pulumi preview ${label(largest)} ${withPack ? "with --policy-pack policies" : "without policy pack"} (${rep}/${guardReps})`,
+                    () => p.project.preview(withPack ? ["--policy-pack", "policies"] : []),
                 );
                 if (withPack && !/elasticell@/.test(r.value.output)) {
                     throw new Error(`the preview output does not show the elasticell policy pack:\n${r.value.output}`);
@@ -161,7 +205,14 @@ export async function measureEngine(sizes: readonly BenchSize[], reps = 3, large
         const project = new BenchProject(size, { PULUMI_SKIP_CHECKPOINTS: "true" });
         try {
             await project.init();
-            noCheckpoints.set(key(size), (await measure(`pulumi up ${label(size)} with PULUMI_SKIP_CHECKPOINTS=true (fresh stack)`, () => project.up())).ms);
+            noCheckpoints.set(
+                key(size),
+                (
+                    await measure(`pulumi up ${label(size)} with PULUMI_SKIP_CHECKPOINTS=true (fresh stack)`, () =>
+                        project.up(),
+                    )
+                ).ms,
+            );
         } finally {
             project.dispose();
         }
@@ -182,7 +233,11 @@ export async function measureEngine(sizes: readonly BenchSize[], reps = 3, large
 }
 
 /** The figures of one size from both measurements. */
-export function figuresOf(size: BenchSize, mocks: Map<string, MocksFigures>, engine: Map<string, EngineFigures> | undefined): SizeFigures {
+export function figuresOf(
+    size: BenchSize,
+    mocks: Map<string, MocksFigures>,
+    engine: Map<string, EngineFigures> | undefined,
+): SizeFigures {
     const m = mocks.get(key(size));
     if (m === undefined) {
         throw new Error(`no mocks figures for ${label(size)}`);

@@ -69,7 +69,11 @@ function unresolved(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
  * `pulumi.ResourceError` on `component` (shown without a stack trace)
  * listing every problem as `args.<path>: problem (got X)` with its fix.
  */
-export function resolveClusterArgs(component: pulumi.Resource, name: string, args: CellClusterArgs): ResolvedClusterArgs {
+export function resolveClusterArgs(
+    component: pulumi.Resource,
+    name: string,
+    args: CellClusterArgs,
+): ResolvedClusterArgs {
     let problems = unresolved(args).map(
         (p) =>
             `  - ${argsPath(p)}: is a pulumi Output or a promise; CellCluster needs plain values (see CellClusterArgs)\n` +

@@ -98,11 +98,20 @@ export class CellCluster extends pulumi.ComponentResource {
             );
 
         const pdService = { type: args.pd.service.type, annotations: {} };
-        const pd = tier({ profile: pdProfile, settings: args.pd, service: pdService }, namespace === undefined ? [] : [namespace]);
+        const pd = tier(
+            { profile: pdProfile, settings: args.pd, service: pdService },
+            namespace === undefined ? [] : [namespace],
+        );
         // store.topology.source nodeApi: the stores read their node's labels through the API.
         const zoneAccess =
             args.store.topology.source === "nodeApi"
-                ? registerZoneAccess(this, { ctx, tier: "store", labels: args.labels, annotations, dependsOn: namespace === undefined ? [] : [namespace] })
+                ? registerZoneAccess(this, {
+                      ctx,
+                      tier: "store",
+                      labels: args.labels,
+                      annotations,
+                      dependsOn: namespace === undefined ? [] : [namespace],
+                  })
                 : [];
         const store = tier({ profile: storeProfile, settings: args.store }, [pd, ...zoneAccess]);
         const proxy = tier({ profile: proxyProfile, settings: args.proxy, service: args.proxy.service }, [store]);
@@ -132,20 +141,33 @@ export class CellCluster extends pulumi.ComponentResource {
         }
 
         if (args.guard.admissionPolicy) {
-            const guard = buildAdmissionGuard({ cluster: name, namespace: args.namespace, labels: args.labels, annotations });
+            const guard = buildAdmissionGuard({
+                cluster: name,
+                namespace: args.namespace,
+                labels: args.labels,
+                annotations,
+            });
             const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
                 guard.policy.metadata.name,
                 guard.policy,
                 // After the tiers it guards, so `pulumi destroy` removes it (binding first) before them.
                 { parent: this, dependsOn: [pd, store] },
             );
-            new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(guard.binding.metadata.name, guard.binding, {
-                parent: this,
-                dependsOn: [policy],
-            });
+            new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+                guard.binding.metadata.name,
+                guard.binding,
+                {
+                    parent: this,
+                    dependsOn: [policy],
+                },
+            );
         }
 
-        const outputs = (t: Tier): TierOutputs => ({ statefulSet: t.statefulSetName, replicas: t.replicas, image: t.image });
+        const outputs = (t: Tier): TierOutputs => ({
+            statefulSet: t.statefulSetName,
+            replicas: t.replicas,
+            image: t.image,
+        });
         this.namespace = namespace?.metadata.name ?? pulumi.output(args.namespace);
         this.redisEndpoint = this.namespace.apply((ns) => `${redisServiceName(name)}.${ns}.svc:${ProxyPorts.redis}`);
         this.pdClientUrl = this.namespace.apply((ns) => pdClientUrl({ cluster: name, namespace: ns }));

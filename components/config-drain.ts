@@ -16,7 +16,12 @@ export const drainEntry = z.preprocess(
     (v) => (typeof v === "string" && /^\s*[0-9]+\s*$/.test(v) ? Number(v) : v),
     z.union([
         z.number().int().min(0),
-        z.string().regex(/^[a-z0-9-]+-(0|[1-9][0-9]*)$/, "must be a store ordinal (3) or a Store pod name (<cluster>-store-3)"),
+        z
+            .string()
+            .regex(
+                /^[a-z0-9-]+-(0|[1-9][0-9]*)$/,
+                "must be a store ordinal (3) or a Store pod name (<cluster>-store-3)",
+            ),
     ]),
 );
 
@@ -38,10 +43,12 @@ export const drainList = z
     .default([]);
 
 /** `store.drainTimeoutSeconds`: deadline of the whole drain. @default 1800 */
-export const drainTimeoutSeconds = z.preprocess(
-    (v) => (typeof v === "string" && /^[0-9]+$/.test(v) ? Number(v) : v),
-    z.number().int().min(1).max(86_400),
-).default(1800);
+export const drainTimeoutSeconds = z
+    .preprocess(
+        (v) => (typeof v === "string" && /^[0-9]+$/.test(v) ? Number(v) : v),
+        z.number().int().min(1).max(86_400),
+    )
+    .default(1800);
 
 /** `pd.apiUrl`: PD's client URL, used instead of the Kubernetes API server's service proxy. */
 export const pdApiUrl = z.url({ protocol: /^https?$/ }).optional();
@@ -58,20 +65,31 @@ function ordinalOf(entry: number | string, statefulSet: string): number | undefi
 /** The drained ordinals of a parsed config, highest first. */
 export function drainOrdinals(cluster: string, drain: readonly (number | string)[]): number[] {
     const sts = statefulSetName(cluster, "store");
-    return [...new Set(drain.map((e) => ordinalOf(e, sts)).filter((o): o is number => o !== undefined))].sort((a, b) => b - a);
+    return [...new Set(drain.map((e) => ordinalOf(e, sts)).filter((o): o is number => o !== undefined))].sort(
+        (a, b) => b - a,
+    );
 }
 
 type Ctx = z.core.$RefinementCtx<{ name: string; store: { replicas: number; drain: (number | string)[] } }>;
 
 /** The whole-config rules of `store.drain` (see the file comment). */
-export function drainRules(cfg: { name: string; store: { replicas: number; drain: (number | string)[] } }, ctx: Ctx): void {
+export function drainRules(
+    cfg: { name: string; store: { replicas: number; drain: (number | string)[] } },
+    ctx: Ctx,
+): void {
     const { drain, replicas } = cfg.store;
     if (drain.length === 0) {
         return;
     }
     const sts = statefulSetName(cfg.name, "store");
     const problem = (message: string, fix: string, index?: number) =>
-        ctx.addIssue({ code: "custom", path: ["store", "drain", ...(index === undefined ? [] : [index])], input: index === undefined ? drain : drain[index], message, params: { fix } });
+        ctx.addIssue({
+            code: "custom",
+            path: ["store", "drain", ...(index === undefined ? [] : [index])],
+            input: index === undefined ? drain : drain[index],
+            message,
+            params: { fix },
+        });
     const foreign = drain.findIndex((e) => ordinalOf(e, sts) === undefined);
     if (foreign >= 0) {
         problem(`names a pod of another StatefulSet; this cluster's stores are ${sts}-<ordinal>`, "rm", foreign);
@@ -81,7 +99,9 @@ export function drainRules(cfg: { name: string; store: { replicas: number; drain
     const low = ordinals[ordinals.length - 1]!;
     const high = ordinals[0]!;
     const top = Math.max(replicas - 1, high);
-    const fix = JSON.stringify(Array.from({ length: Math.max(0, top - Math.max(low, MinStoresAfterDrain) + 1) }, (_, i) => top - i));
+    const fix = JSON.stringify(
+        Array.from({ length: Math.max(0, top - Math.max(low, MinStoresAfterDrain) + 1) }, (_, i) => top - i),
+    );
     if (low < MinStoresAfterDrain) {
         problem(
             `would leave ${low} stores; at least ${MinStoresAfterDrain} must stay (each cell keeps 3 raft replicas on distinct stores)`,

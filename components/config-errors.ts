@@ -62,7 +62,15 @@ function literal(value: string): string {
 }
 
 /** How each audience names a path, a value to set and a key to remove. */
-const Phrasing: Record<IssueAudience, { path(p: readonly PathKey[]): string; set(path: string, value: string | undefined): string; rm(path: string): string; keys: string }> = {
+const Phrasing: Record<
+    IssueAudience,
+    {
+        path(p: readonly PathKey[]): string;
+        set(path: string, value: string | undefined): string;
+        rm(path: string): string;
+        keys: string;
+    }
+> = {
     config: {
         path: configPath,
         set: (path, value) => setCommand(path, value ?? "<valid value>"),
@@ -122,7 +130,11 @@ function seen(issue: Issue, secret: boolean): string {
  * seen; then how to fix it, phrased for `audience` (default: the stack's
  * `pulumi config` commands).
  */
-export function describeIssues(issues: readonly Issue[], secretKeys: ReadonlySet<string>, audience: IssueAudience = "config"): string[] {
+export function describeIssues(
+    issues: readonly Issue[],
+    secretKeys: ReadonlySet<string>,
+    audience: IssueAudience = "config",
+): string[] {
     const say = Phrasing[audience];
     const blocks: string[] = [];
     for (const issue of issues) {
@@ -135,7 +147,8 @@ export function describeIssues(issues: readonly Issue[], secretKeys: ReadonlySet
         }
         const path = say.path(issue.path);
         const secret = issue.path.length > 0 && secretKeys.has(String(issue.path[0]));
-        const fix = (issue.code === "custom" ? (issue.params?.fix as string | undefined) : undefined) ?? suggestedValue(issue);
+        const fix =
+            (issue.code === "custom" ? (issue.params?.fix as string | undefined) : undefined) ?? suggestedValue(issue);
         const action = fix === "rm" ? say.rm(path) : say.set(path, secret ? undefined : fix);
         blocks.push(`  - ${path || "(root)"}: ${problemText(issue)}${seen(issue, secret)}\n    fix: ${action}`);
     }

@@ -43,7 +43,8 @@ export const dnsLabel = z.string().superRefine((s, ctx) => {
         ctx.addIssue({
             code: "custom",
             input: s,
-            message: "must be a DNS label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+            message:
+                "must be a DNS label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
             params: { fix: toDnsLabel(s) },
         });
     }
@@ -104,7 +105,14 @@ export const bool = (fallback: boolean) => z.preprocess(fromString, z.boolean())
  * A replica count: a whole number, at least `min` (`why` says why), at most
  * `max` (`whyMax` says why), odd when `odd` (the fix offered is the nearest valid count).
  */
-export function replicaCount(opts: { fallback: number; min: number; why: string; max: number; whyMax: string; odd?: boolean }) {
+export function replicaCount(opts: {
+    fallback: number;
+    min: number;
+    why: string;
+    max: number;
+    whyMax: string;
+    odd?: boolean;
+}) {
     return z
         .preprocess(
             fromString,
@@ -163,33 +171,36 @@ export const ProgramAnnotationPrefix = "elasticell.io/";
  * Annotations: string values under keys the API server accepts (`annotationKeys`); `pulumi.com/*` and
  * `elasticell.io/*` keys are refused (see `ProviderAnnotationPrefix`, `ProgramAnnotationPrefix`).
  */
-export const objectAnnotations = z.record(z.string(), z.string()).check(annotationKeys).superRefine((map, ctx) => {
-    for (const key of Object.keys(map)) {
-        if (key.startsWith(ProviderAnnotationPrefix)) {
-            ctx.addIssue({
-                code: "custom",
-                path: [key],
-                input: map[key],
-                message:
-                    "pulumi.com/ annotations change how the Kubernetes provider applies, waits for and deletes objects " +
-                    "(patchForce, skipAwait, deletionPropagationPolicy, replaceUnready...); on a PD or Store StatefulSet " +
-                    "they could take a tier down, so the program does not accept them",
-                params: { fix: "rm" },
-            });
+export const objectAnnotations = z
+    .record(z.string(), z.string())
+    .check(annotationKeys)
+    .superRefine((map, ctx) => {
+        for (const key of Object.keys(map)) {
+            if (key.startsWith(ProviderAnnotationPrefix)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    input: map[key],
+                    message:
+                        "pulumi.com/ annotations change how the Kubernetes provider applies, waits for and deletes objects " +
+                        "(patchForce, skipAwait, deletionPropagationPolicy, replaceUnready...); on a PD or Store StatefulSet " +
+                        "they could take a tier down, so the program does not accept them",
+                    params: { fix: "rm" },
+                });
+            }
+            if (key.startsWith(ProgramAnnotationPrefix)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    input: map[key],
+                    message:
+                        "elasticell.io/ annotations belong to the program and its admission policy (the owning stack, the " +
+                        "delete unlock); set from config they would apply to every tier at once, so the program does not accept them",
+                    params: { fix: "rm" },
+                });
+            }
         }
-        if (key.startsWith(ProgramAnnotationPrefix)) {
-            ctx.addIssue({
-                code: "custom",
-                path: [key],
-                input: map[key],
-                message:
-                    "elasticell.io/ annotations belong to the program and its admission policy (the owning stack, the " +
-                    "delete unlock); set from config they would apply to every tier at once, so the program does not accept them",
-                params: { fix: "rm" },
-            });
-        }
-    }
-});
+    });
 
 /** Seconds a new pod must stay Ready before the rollout moves on (so a pod that flaps stops it). */
 export function minReadySeconds(fallback: number) {

@@ -52,7 +52,14 @@ export function toLabelValue(s: string): string {
 /** The closest DNS subdomain (offered as a fix), `fallback` when nothing is left. */
 export function toDnsSubdomain(s: string, fallback: string): string {
     const trim = (v: string) => v.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "");
-    const out = trim(trim(s.toLowerCase().replace(/[^-a-z0-9.]+/g, "-").replace(/\.{2,}/g, ".")).slice(0, 253));
+    const out = trim(
+        trim(
+            s
+                .toLowerCase()
+                .replace(/[^-a-z0-9.]+/g, "-")
+                .replace(/\.{2,}/g, "."),
+        ).slice(0, 253),
+    );
     return out === "" ? fallback : out;
 }
 
@@ -79,11 +86,22 @@ export function labelMap(reserved: readonly string[] = []) {
                 if (keyProblems.length > 0) {
                     issue(ctx, [key], `is not a valid label key: ${keyProblems.join("; ")}`, "rm");
                 } else if (reserved.includes(key)) {
-                    issue(ctx, [key], "is set by the program on every object (selectors rely on it); a value here would be replaced", "rm");
+                    issue(
+                        ctx,
+                        [key],
+                        "is set by the program on every object (selectors rely on it); a value here would be replaced",
+                        "rm",
+                    );
                 }
                 const valueProblems = typeof value === "string" ? labelValueProblems(value) : [];
                 if (valueProblems.length > 0) {
-                    issue(ctx, [key], `is not a valid label value: ${valueProblems.join("; ")}`, toLabelValue(value as string), value);
+                    issue(
+                        ctx,
+                        [key],
+                        `is not a valid label value: ${valueProblems.join("; ")}`,
+                        toLabelValue(value as string),
+                        value,
+                    );
                 }
             }
         }),
@@ -121,10 +139,13 @@ export const tolerationRules = always((t, ctx) => {
     const becomesExists = input.operator === "Exists" || problems.some((p) => p.field === "operator");
     for (const p of problems) {
         const fix =
-            p.field === "operator" ? "Exists"
-            : p.field === "key" ? toQualifiedName(input.key ?? "")
-            : p.field === "value" && !becomesExists ? toLabelValue(input.value ?? "")
-            : "rm";
+            p.field === "operator"
+                ? "Exists"
+                : p.field === "key"
+                  ? toQualifiedName(input.key ?? "")
+                  : p.field === "value" && !becomesExists
+                    ? toLabelValue(input.value ?? "")
+                    : "rm";
         issue(ctx, [p.field], p.message, fix, t[p.field]);
     }
     if (becomesExists && (input.value ?? "") !== "" && !problems.some((p) => p.field === "value")) {
@@ -152,7 +173,13 @@ export const requestsWithinLimits = always((resources, ctx) => {
         const r = parseQuantity(request);
         const l = parseQuantity(limit);
         if (r !== undefined && l !== undefined && compareQuantities(r, l) > 0) {
-            issue(ctx, ["requests", name], `must be at most limits.${name} (${limit}): the API server refuses a request above its limit`, limit, request);
+            issue(
+                ctx,
+                ["requests", name],
+                `must be at most limits.${name} (${limit}): the API server refuses a request above its limit`,
+                limit,
+                request,
+            );
         }
     }
 });
@@ -161,7 +188,13 @@ export const requestsWithinLimits = always((resources, ctx) => {
 export const storageClassName = z.string().superRefine((name, ctx) => {
     const problems = dns1123SubdomainProblems(name);
     if (problems.length > 0) {
-        issue(ctx, [], `is not a valid StorageClass name: ${problems.join("; ")}`, toDnsSubdomain(name, "standard"), name);
+        issue(
+            ctx,
+            [],
+            `is not a valid StorageClass name: ${problems.join("; ")}`,
+            toDnsSubdomain(name, "standard"),
+            name,
+        );
     }
 });
 
@@ -181,7 +214,9 @@ export const annotationBudget = always((cfg, ctx) => {
         return;
     }
     const strings = (m: unknown): Record<string, string> =>
-        isRecord(m) ? Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
+        isRecord(m)
+            ? Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === "string"))
+            : {};
     const top = strings(cfg.annotations);
     const proxy = isRecord(cfg.proxy) ? cfg.proxy : {};
     const service = strings(isRecord(proxy.service) ? proxy.service.annotations : undefined);
@@ -191,7 +226,11 @@ export const annotationBudget = always((cfg, ctx) => {
     }
     const entries: [PropertyKey[], string, string][] = [
         ...Object.entries(top).map(([k, v]): [PropertyKey[], string, string] => [["annotations", k], k, v]),
-        ...Object.entries(service).map(([k, v]): [PropertyKey[], string, string] => [["proxy", "service", "annotations", k], k, v]),
+        ...Object.entries(service).map(([k, v]): [PropertyKey[], string, string] => [
+            ["proxy", "service", "annotations", k],
+            k,
+            v,
+        ]),
     ];
     const size = ([, k, v]: [PropertyKey[], string, string]) => byteLength(k) + byteLength(v);
     const largest = entries.reduce((a, b) => (size(b) > size(a) ? b : a));

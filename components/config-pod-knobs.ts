@@ -34,11 +34,28 @@ export type LogLevel = (typeof LogLevels)[number];
  * `env` entry with one of these names would silently change how a tier starts or is probed.
  */
 export const ProgramEnvNames = [
-    "NAMESPACE", "TZ", "CLUSTER_NAME", "PEER_SERVICE_NAME", "POD_IP", "HOSTNAME",
-    "PD_INITIAL_CLUSTER", "PD_URL", "ELASTICELL_ZONE", "NODE_NAME",
-    "PODINFO_DIR", "RESOLV_CONF", "TOPOLOGY_FILE", "PD_TIMEOUT", "STORE_ADDR", "PROC_NET",
-    "PRESTOP_LOG", "PRESTOP_POLL_SECONDS", "PRESTOP_RESERVE_SECONDS", "PRESTOP_SECONDS",
-    "PATH", "IFS",
+    "NAMESPACE",
+    "TZ",
+    "CLUSTER_NAME",
+    "PEER_SERVICE_NAME",
+    "POD_IP",
+    "HOSTNAME",
+    "PD_INITIAL_CLUSTER",
+    "PD_URL",
+    "ELASTICELL_ZONE",
+    "NODE_NAME",
+    "PODINFO_DIR",
+    "RESOLV_CONF",
+    "TOPOLOGY_FILE",
+    "PD_TIMEOUT",
+    "STORE_ADDR",
+    "PROC_NET",
+    "PRESTOP_LOG",
+    "PRESTOP_POLL_SECONDS",
+    "PRESTOP_RESERVE_SECONDS",
+    "PRESTOP_SECONDS",
+    "PATH",
+    "IFS",
 ] as const;
 
 /**
@@ -47,8 +64,28 @@ export const ProgramEnvNames = [
  * these would override an address, the PD member list or the data dir: refused.
  */
 export const ProgramFlags = {
-    pd: ["data", "name", "addr-rpc", "urls-client", "urls-advertise-client", "urls-peer", "urls-advertise-peer", "initial-cluster", "log-level"],
-    store: ["data", "addr", "addr-cli", "zone", "rack", "interval-heartbeat-store", "interval-heartbeat-cell", "pd", "log-level"],
+    pd: [
+        "data",
+        "name",
+        "addr-rpc",
+        "urls-client",
+        "urls-advertise-client",
+        "urls-peer",
+        "urls-advertise-peer",
+        "initial-cluster",
+        "log-level",
+    ],
+    store: [
+        "data",
+        "addr",
+        "addr-cli",
+        "zone",
+        "rack",
+        "interval-heartbeat-store",
+        "interval-heartbeat-cell",
+        "pd",
+        "log-level",
+    ],
     proxy: ["cfg", "log-level"],
 } as const;
 
@@ -110,9 +147,21 @@ const extraEnv = z.array(z.strictObject({ name: z.string(), value: z.string() })
             }
             if (!CIdentifier.test(name)) {
                 const fix = name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^(?=[0-9])/, "_") || "MY_VAR";
-                issue(ctx, [i, "name"], "must be a C identifier (letters, digits, '_', not starting with a digit): the start script's shell cannot read any other", fix, name);
+                issue(
+                    ctx,
+                    [i, "name"],
+                    "must be a C identifier (letters, digits, '_', not starting with a digit): the start script's shell cannot read any other",
+                    fix,
+                    name,
+                );
             } else if ((ProgramEnvNames as readonly string[]).includes(name)) {
-                issue(ctx, [i, "name"], "is set or read by the program (its env and start scripts); a value here would change how the tier starts", `MY_${name}`, name);
+                issue(
+                    ctx,
+                    [i, "name"],
+                    "is set or read by the program (its env and start scripts); a value here would change how the tier starts",
+                    `MY_${name}`,
+                    name,
+                );
             } else if (seen.has(name)) {
                 issue(ctx, [i, "name"], "is listed twice (Kubernetes keeps the last one silently)", "rm", name);
             }
@@ -196,7 +245,13 @@ export const supportedCommands = z
                 }
                 const key = cmd.toLowerCase();
                 if (!known.has(key)) {
-                    issue(ctx, [i], `is not one of the operator's ${SupportedCommands.length} proxy commands (the ones the stores are known to implement)`, "rm", cmd);
+                    issue(
+                        ctx,
+                        [i],
+                        `is not one of the operator's ${SupportedCommands.length} proxy commands (the ones the stores are known to implement)`,
+                        "rm",
+                        cmd,
+                    );
                 } else if (seen.has(key)) {
                     issue(ctx, [i], "is listed twice", "rm", cmd);
                 }

@@ -56,7 +56,10 @@ export type NetworkPolicyConfig = z.infer<typeof networkPolicySchema>;
 /** Parsed client sources of one port. */
 export type ClientSources = z.infer<typeof clientSources>;
 
-const userId = z.preprocess((v) => (typeof v === "string" && /^[0-9]+$/.test(v.trim()) ? Number(v) : v), z.number().int().min(0).max(2147483647));
+const userId = z.preprocess(
+    (v) => (typeof v === "string" && /^[0-9]+$/.test(v.trim()) ? Number(v) : v),
+    z.number().int().min(0).max(2147483647),
+);
 
 const capabilityName = z.string().regex(/^[A-Z_]+$/, "must be a capability name such as NET_BIND_SERVICE or ALL");
 

@@ -23,7 +23,12 @@ export type ZoneSource = (typeof ZoneSources)[number];
 const labelKey = z.string().superRefine((key, ctx) => {
     const problems = qualifiedNameProblems(key);
     if (problems.length > 0) {
-        ctx.addIssue({ code: "custom", input: key, message: `is not a valid label key: ${problems.join("; ")}`, params: { fix: DefaultRackLabel } });
+        ctx.addIssue({
+            code: "custom",
+            input: key,
+            message: `is not a valid label key: ${problems.join("; ")}`,
+            params: { fix: DefaultRackLabel },
+        });
     }
 });
 

@@ -7,10 +7,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues, type IssueAudience } from "./config-errors";
-import { bool, clusterName, dnsLabel, image, minReadySeconds, objectAnnotations, quantity, replicaCount } from "./config-fields";
+import {
+    bool,
+    clusterName,
+    dnsLabel,
+    image,
+    minReadySeconds,
+    objectAnnotations,
+    quantity,
+    replicaCount,
+} from "./config-fields";
 import { drainList, drainRules, drainTimeoutSeconds, pdApiUrl } from "./config-drain";
 import { annotationBudget, labelMap, requestsWithinLimits, storageClassName, tolerationRules } from "./config-k8s";
-import { pdServiceSchema, podAnnotationBudget, podKnobFields, serviceAccountRules, supportedCommands } from "./config-pod-knobs";
+import {
+    pdServiceSchema,
+    podAnnotationBudget,
+    podKnobFields,
+    serviceAccountRules,
+    supportedCommands,
+} from "./config-pod-knobs";
 import { networkPolicySchema, securityContextSchema } from "./config-security";
 import { topologySchema } from "./config-topology";
 import { LabelKeys, ReplicaCeiling } from "./labels";
@@ -18,21 +33,30 @@ import { LabelKeys, ReplicaCeiling } from "./labels";
 const resourceList = z.strictObject({ cpu: quantity("500m").optional(), memory: quantity("1Gi").optional() });
 
 /** Container resources; `requests` and `limits` take `cpu` and `memory`. */
-const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).check(requestsWithinLimits);
+const resources = z
+    .strictObject({ requests: resourceList.optional(), limits: resourceList.optional() })
+    .check(requestsWithinLimits);
 
-const toleration = z.strictObject({
-    key: z.string().optional(),
-    operator: z.enum(["Exists", "Equal"]).optional(),
-    value: z.string().optional(),
-    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
-    tolerationSeconds: z.number().int().optional(),
-}).check(tolerationRules);
+const toleration = z
+    .strictObject({
+        key: z.string().optional(),
+        operator: z.enum(["Exists", "Equal"]).optional(),
+        value: z.string().optional(),
+        effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+        tolerationSeconds: z.number().int().optional(),
+    })
+    .check(tolerationRules);
 
 /** `preferred`: spread when possible; `required`: refuse to schedule otherwise; `none`: no constraint. */
 const placement = z.enum(["preferred", "required", "none"]);
 
 /** Fields every tier shares. */
-function tierFields(opts: { tier: "pd" | "store" | "proxy"; replicas: Parameters<typeof replicaCount>[0]; image: string; minReadySeconds: number }) {
+function tierFields(opts: {
+    tier: "pd" | "store" | "proxy";
+    replicas: Parameters<typeof replicaCount>[0];
+    image: string;
+    minReadySeconds: number;
+}) {
     return {
         /** Number of pods. */
         replicas: replicaCount(opts.replicas),
@@ -157,32 +181,37 @@ const guardSchema = z
     .prefault({});
 
 /** The whole stack configuration, under the project's config namespace (`elasticell:`). */
-export const StackConfigSchema = z.strictObject({
-    /** Cluster name: prefix of every object name, and the `app.kubernetes.io/instance` label. */
-    name: clusterName.default("demo"),
-    /** Namespace of every object. */
-    namespace: dnsLabel.default("elasticell"),
-    /** Create the namespace (false: it must exist). */
-    createNamespace: bool(true),
-    /** `TZ` of every container. */
-    timezone: z.string().min(1).default("UTC"),
-    /** Extra labels on every object (never in selectors). */
-    labels: labelMap(Object.values(LabelKeys)).default({}),
-    /** Extra annotations on every object; `pulumi.com/*` keys are refused. */
-    annotations: objectAnnotations.default({}),
-    /**
-     * Mark the PD and Store StatefulSets `protect`ed: the engine refuses to delete or replace them
-     * (storage or selector changes, `--replace`, a replaced provider). `pulumi destroy --ignore-protect` destroys.
-     */
-    protect: bool(true),
-    pd: pdSchema.prefault({}),
-    store: storeSchema.prefault({}),
-    proxy: proxySchema.prefault({}),
-    guard: guardSchema,
-    /** NetworkPolicies per tier (on by default) and who may reach the client ports. */
-    networkPolicy: networkPolicySchema,
-    // One object's annotations (config's plus the program's) must fit the API server's 256 KiB.
-}).check(annotationBudget).check(serviceAccountRules).check(podAnnotationBudget).superRefine(drainRules);
+export const StackConfigSchema = z
+    .strictObject({
+        /** Cluster name: prefix of every object name, and the `app.kubernetes.io/instance` label. */
+        name: clusterName.default("demo"),
+        /** Namespace of every object. */
+        namespace: dnsLabel.default("elasticell"),
+        /** Create the namespace (false: it must exist). */
+        createNamespace: bool(true),
+        /** `TZ` of every container. */
+        timezone: z.string().min(1).default("UTC"),
+        /** Extra labels on every object (never in selectors). */
+        labels: labelMap(Object.values(LabelKeys)).default({}),
+        /** Extra annotations on every object; `pulumi.com/*` keys are refused. */
+        annotations: objectAnnotations.default({}),
+        /**
+         * Mark the PD and Store StatefulSets `protect`ed: the engine refuses to delete or replace them
+         * (storage or selector changes, `--replace`, a replaced provider). `pulumi destroy --ignore-protect` destroys.
+         */
+        protect: bool(true),
+        pd: pdSchema.prefault({}),
+        store: storeSchema.prefault({}),
+        proxy: proxySchema.prefault({}),
+        guard: guardSchema,
+        /** NetworkPolicies per tier (on by default) and who may reach the client ports. */
+        networkPolicy: networkPolicySchema,
+        // One object's annotations (config's plus the program's) must fit the API server's 256 KiB.
+    })
+    .check(annotationBudget)
+    .check(serviceAccountRules)
+    .check(podAnnotationBudget)
+    .superRefine(drainRules);
 
 /** Parsed, defaulted configuration. */
 export type StackConfig = z.infer<typeof StackConfigSchema>;
@@ -210,7 +239,11 @@ export class StackConfigError extends Error {
  * `secretKeys` are config paths whose values must never be echoed;
  * `audience` "args" phrases the problems for `CellCluster`'s arguments.
  */
-export function parseStackConfig(raw: unknown, secretKeys: ReadonlySet<string> = new Set(), audience: IssueAudience = "config"): StackConfig {
+export function parseStackConfig(
+    raw: unknown,
+    secretKeys: ReadonlySet<string> = new Set(),
+    audience: IssueAudience = "config",
+): StackConfig {
     const result = StackConfigSchema.safeParse(raw, { reportInput: true });
     if (result.success) {
         return result.data;

@@ -9,7 +9,13 @@
 export { CellCluster, type TierOutputs } from "./cluster";
 export { resolveClusterArgs, type CellClusterArgs, type ResolvedClusterArgs } from "./cluster-args";
 /** The schema behind the arguments (and the stack config), and its pure parser, for programs that validate early. */
-export { StackConfigSchema, StackConfigError, parseStackConfig, type StackConfig, type StackConfigInput } from "./config";
+export {
+    StackConfigSchema,
+    StackConfigError,
+    parseStackConfig,
+    type StackConfig,
+    type StackConfigInput,
+} from "./config";
 /** Label keys, names of the objects a cluster creates, and the replica ceilings. */
 export {
     AppName,

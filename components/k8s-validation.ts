@@ -48,7 +48,9 @@ export function dns1123LabelProblems(value: string): string[] {
 export function dns1035LabelProblems(value: string): string[] {
     const problems = tooLong(value, MaxDnsLabelLength);
     if (!Dns1035Label.test(value)) {
-        problems.push("must consist of lower-case letters, digits and '-', start with a letter and end with a letter or digit");
+        problems.push(
+            "must consist of lower-case letters, digits and '-', start with a letter and end with a letter or digit",
+        );
     }
     return problems;
 }
@@ -57,7 +59,9 @@ export function dns1035LabelProblems(value: string): string[] {
 export function dns1123SubdomainProblems(value: string): string[] {
     const problems = tooLong(value, MaxDnsSubdomainLength);
     if (!Dns1123Subdomain.test(value)) {
-        problems.push("must consist of lower-case letters, digits, '-' and '.', and start and end with a letter or digit");
+        problems.push(
+            "must consist of lower-case letters, digits, '-' and '.', and start and end with a letter or digit",
+        );
     }
     return problems;
 }
@@ -84,7 +88,9 @@ export function qualifiedNameProblems(value: string): string[] {
         problems.push(...tooLong(name, MaxLabelValueLength).map((p) => `name part ${p}`));
     }
     if (!LabelName.test(name)) {
-        problems.push("name part must consist of letters, digits, '-', '_' and '.', and start and end with a letter or digit");
+        problems.push(
+            "name part must consist of letters, digits, '-', '_' and '.', and start and end with a letter or digit",
+        );
     }
     return problems;
 }
@@ -93,7 +99,9 @@ export function qualifiedNameProblems(value: string): string[] {
 export function labelValueProblems(value: string): string[] {
     const problems = tooLong(value, MaxLabelValueLength);
     if (value !== "" && !LabelName.test(value)) {
-        problems.push("must be empty or consist of letters, digits, '-', '_' and '.', and start and end with a letter or digit");
+        problems.push(
+            "must be empty or consist of letters, digits, '-', '_' and '.', and start and end with a letter or digit",
+        );
     }
     return problems;
 }
@@ -134,7 +142,9 @@ export function tolerationProblems(t: TolerationInput): TolerationProblem[] {
     const operator = t.operator ?? "Equal";
     const value = t.value ?? "";
     if (key !== "") {
-        problems.push(...qualifiedNameProblems(key).map((message) => ({ field: "key" as const, message: `key ${message}` })));
+        problems.push(
+            ...qualifiedNameProblems(key).map((message) => ({ field: "key" as const, message: `key ${message}` })),
+        );
     } else if (operator !== "Exists") {
         problems.push({
             field: "operator",
@@ -144,19 +154,23 @@ export function tolerationProblems(t: TolerationInput): TolerationProblem[] {
     if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
         problems.push({
             field: "tolerationSeconds",
-            message: "applies only with effect NoExecute (it is how long a pod stays on a node after the taint appears)",
+            message:
+                "applies only with effect NoExecute (it is how long a pod stays on a node after the taint appears)",
         });
     }
     if (operator === "Exists" && value !== "") {
         problems.push({ field: "value", message: "must be empty when operator is Exists (Exists matches any value)" });
     } else if (operator === "Equal") {
-        problems.push(...labelValueProblems(value).map((message) => ({ field: "value" as const, message: `value ${message}` })));
+        problems.push(
+            ...labelValueProblems(value).map((message) => ({ field: "value" as const, message: `value ${message}` })),
+        );
     }
     return problems;
 }
 
 /** Syntax of a quantity (`resource.ParseQuantity`), without a sign: config refuses negative quantities. */
-const QuantityPattern = /^(?:\+?([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:([eE])([-+]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
+const QuantityPattern =
+    /^(?:\+?([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:([eE])([-+]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
 const BinaryPowers: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 const DecimalPowers: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };

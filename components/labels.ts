@@ -122,7 +122,11 @@ export function derivedNames(cluster: string): { name: string; limit: number; wh
     names.push({ name: redisServiceName(cluster), limit: MaxDnsLabel, what: "Service" });
     // The pod name is its host name and the statefulset.kubernetes.io/pod-name label value: 63 at most.
     for (const tier of TierKinds) {
-        names.push({ name: podName(cluster, tier, ReplicaCeiling[tier] - 1), limit: MaxDnsLabel, what: "pod (highest ordinal)" });
+        names.push({
+            name: podName(cluster, tier, ReplicaCeiling[tier] - 1),
+            limit: MaxDnsLabel,
+            what: "pod (highest ordinal)",
+        });
     }
     return names;
 }

@@ -27,7 +27,10 @@ export function pdInitialCluster(ctx: ClusterContext): string {
 
 /** The PD gRPC addresses stores and proxies connect to: `<pd-fqdn>:20800`, one per member. */
 export function pdRpcAddresses(ctx: ClusterContext): string[] {
-    return Array.from({ length: ctx.pdReplicas }, (_, i) => `${podFqdn(ctx.cluster, "pd", i, ctx.namespace)}:${PdPorts.rpc}`);
+    return Array.from(
+        { length: ctx.pdReplicas },
+        (_, i) => `${podFqdn(ctx.cluster, "pd", i, ctx.namespace)}:${PdPorts.rpc}`,
+    );
 }
 
 /** PD's client URL (etcd client and the HTTP API under /pd/api/v1/). */

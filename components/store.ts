@@ -10,7 +10,13 @@ import { configuredFlags } from "./tier/binary-flags";
 import { execCommand, scriptHeader, waitForOwnDns } from "./tier/script";
 import { zoneScript } from "./tier/zone";
 import { pdClientUrl, pdRpcAddresses } from "./pd";
-import { PreStopBudgetSeconds, StorePreStopScript, StoreReadyScript, storePreStopScript, storeReadyScript } from "./store-health";
+import {
+    PreStopBudgetSeconds,
+    StorePreStopScript,
+    StoreReadyScript,
+    storePreStopScript,
+    storeReadyScript,
+} from "./store-health";
 
 export const StorePorts = { raft: 10800, redis: 6370 } as const;
 

@@ -60,7 +60,10 @@ function sourceFiles(packDir) {
 function sourcesHash(packDir) {
     const hash = crypto.createHash("sha256");
     for (const rel of sourceFiles(packDir)) {
-        hash.update(rel).update("\0").update(fs.readFileSync(path.join(packDir, rel))).update("\0");
+        hash.update(rel)
+            .update("\0")
+            .update(fs.readFileSync(path.join(packDir, rel)))
+            .update("\0");
     }
     return hash.digest("hex");
 }
@@ -110,10 +113,14 @@ function writeAtomically(file, text) {
 function transpile(packDir, ts = loadTypeScript(packDir)) {
     const configFile = path.join(packDir, "tsconfig.json");
     const problems = [];
-    const parsed = ts.getParsedCommandLineOfConfigFile(configFile, {}, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => problems.push(d),
-    });
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+        configFile,
+        {},
+        {
+            ...ts.sys,
+            onUnRecoverableConfigFileDiagnostic: (d) => problems.push(d),
+        },
+    );
     if (parsed === undefined || problems.length > 0 || parsed.errors.length > 0) {
         throw new Error(`cannot read ${configFile}:\n${format(ts, [...problems, ...(parsed?.errors ?? [])])}`);
     }
@@ -147,6 +154,7 @@ function loadTypeScript(packDir) {
         throw new Error(
             `policies/bin is missing or older than the sources, and TypeScript is not installed to rebuild it (${err.message}). ` +
                 `Run \`npm ci --prefix ${packDir}\` (or \`npm run setup\`), then run the command again.`,
+            { cause: err },
         );
     }
 }
@@ -199,7 +207,9 @@ function main(argv) {
                 return 0;
             }
             const tsc = require.resolve("typescript/bin/tsc", { paths: [packDir] });
-            const run = require("node:child_process").spawnSync(process.execPath, [tsc, "-p", packDir], { stdio: "inherit" });
+            const run = require("node:child_process").spawnSync(process.execPath, [tsc, "-p", packDir], {
+                stdio: "inherit",
+            });
             if (run.status === 0) {
                 writeStamp(packDir, hash);
             }

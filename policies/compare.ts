@@ -5,14 +5,19 @@
  */
 
 /** The keys whose values differ between two string maps (absent counts as a difference), sorted. */
-export function changedKeys(planned: Readonly<Record<string, string>>, deployed: Readonly<Record<string, string>>): string[] {
+export function changedKeys(
+    planned: Readonly<Record<string, string>>,
+    deployed: Readonly<Record<string, string>>,
+): string[] {
     const keys = new Set([...Object.keys(planned), ...Object.keys(deployed)]);
     return [...keys].filter((k) => planned[k] !== deployed[k]).sort();
 }
 
 /** `a=1,b=2` (sorted), or `<none>` for an empty map. */
 export function mapText(m: Readonly<Record<string, string>>): string {
-    const pairs = Object.entries(m).map(([k, v]) => `${k}=${v}`).sort();
+    const pairs = Object.entries(m)
+        .map(([k, v]) => `${k}=${v}`)
+        .sort();
     return pairs.length === 0 ? "<none>" : pairs.join(",");
 }
 
@@ -33,7 +38,11 @@ export function listText(l: readonly unknown[]): string {
  */
 export function deepContains(planned: unknown, deployed: unknown): boolean {
     if (Array.isArray(planned)) {
-        return Array.isArray(deployed) && planned.length === deployed.length && planned.every((v, i) => deepContains(v, deployed[i]));
+        return (
+            Array.isArray(deployed) &&
+            planned.length === deployed.length &&
+            planned.every((v, i) => deepContains(v, deployed[i]))
+        );
     }
     if (planned !== null && typeof planned === "object") {
         if (deployed === null || typeof deployed !== "object" || Array.isArray(deployed)) {

@@ -10,7 +10,6 @@
  *
  * Plain CommonJS: it runs from main.js before the compiled pack is loaded.
  */
-const path = require("node:path");
 const Module = require("node:module");
 
 /** What is deferred: the module and the file of `@pulumi/pulumi` that requires it. */

@@ -65,7 +65,9 @@ export function pdMembers(sts: DeployedStatefulSet): string[] | undefined {
 
 /** `a, b, c`, or `a ... z (n)` for long lists. */
 export function listText(names: readonly string[]): string {
-    return names.length <= 6 ? names.join(", ") : `${names.slice(0, 3).join(", ")} ... ${names[names.length - 1]!} (${names.length})`;
+    return names.length <= 6
+        ? names.join(", ")
+        : `${names.slice(0, 3).join(", ")} ... ${names[names.length - 1]!} (${names.length})`;
 }
 
 /**
@@ -113,7 +115,12 @@ export async function deployedSize(
         return { count: replicas, source: "the live StatefulSet (spec.replicas)", replicas, volumes };
     }
     if (byVolumes > replicas) {
-        return { count: byVolumes, source: `${volumeText}; the StatefulSet has ${replicas} replicas`, replicas, volumes };
+        return {
+            count: byVolumes,
+            source: `${volumeText}; the StatefulSet has ${replicas} replicas`,
+            replicas,
+            volumes,
+        };
     }
     return { count: replicas, source: "the live StatefulSet (spec.replicas)", replicas, volumes };
 }

@@ -14,7 +14,13 @@ export type DrainVerdict = { readonly drained: true } | { readonly drained: fals
  * there is Tombstone (an ordinal scaled out again after a drain registers a new store at the old
  * address). At least `minUp` distinct ordinals below `requested` must be Up.
  */
-export function judgeDrain(stores: readonly PdStore[], statefulSet: string, requested: number, deployed: number, minUp: number): DrainVerdict {
+export function judgeDrain(
+    stores: readonly PdStore[],
+    statefulSet: string,
+    requested: number,
+    deployed: number,
+    minUp: number,
+): DrainVerdict {
     const why: string[] = [];
     for (let ordinal = deployed - 1; ordinal >= requested; ordinal--) {
         const pod = `${statefulSet}-${ordinal}`;
@@ -28,9 +34,15 @@ export function judgeDrain(stores: readonly PdStore[], statefulSet: string, requ
             why.push(`${pod}: ${live.map((s) => `store ${s.id} is ${stateName(s.state)}`).join(", ")}, not Tombstone`);
         }
     }
-    const up = new Set(stores.filter((s) => s.ordinal !== undefined && s.ordinal < requested && s.state === PdStoreState.Up).map((s) => s.ordinal));
+    const up = new Set(
+        stores
+            .filter((s) => s.ordinal !== undefined && s.ordinal < requested && s.state === PdStoreState.Up)
+            .map((s) => s.ordinal),
+    );
     if (up.size < minUp) {
-        why.push(`only ${up.size} of the ${requested} remaining stores are Up in PD; at least ${minUp} must stay Up (each cell keeps 3 replicas on distinct stores)`);
+        why.push(
+            `only ${up.size} of the ${requested} remaining stores are Up in PD; at least ${minUp} must stay Up (each cell keeps 3 replicas on distinct stores)`,
+        );
     }
     return why.length === 0 ? { drained: true } : { drained: false, why };
 }

@@ -15,14 +15,7 @@ import { evaluateOverride, overrideExample, type OverrideScope, type Transition 
 import { report, type Reporter } from "./report";
 import { validateResourceOfType, type PolicyConfigSchema } from "./sdk";
 import { unreadableAllowance, unreadableAllowExample } from "./unreadable";
-import {
-    objectRef,
-    plannedName,
-    plannedNamespace,
-    StatefulSet,
-    tierOf,
-    type StatefulSetInputs,
-} from "./statefulset";
+import { objectRef, plannedName, plannedNamespace, StatefulSet, tierOf, type StatefulSetInputs } from "./statefulset";
 
 /** What the mandatory rules depend on; tests swap them. */
 export interface GuardDeps {
@@ -41,7 +34,12 @@ let sharedResolver: DefaultBaselineResolver | undefined;
 /** The pack's dependencies: one shared resolver (and so one cache) for all rules of the process. */
 export function defaultGuardDeps(): GuardDeps {
     sharedResolver ??= new DefaultBaselineResolver();
-    return { resolver: sharedResolver, now: () => new Date(), context: () => runContext(), projectDir: () => findProjectDir() };
+    return {
+        resolver: sharedResolver,
+        now: () => new Date(),
+        context: () => runContext(),
+        projectDir: () => findProjectDir(),
+    };
 }
 
 /** One evaluation of a mandatory rule. */
@@ -102,7 +100,12 @@ export function reportUnknown(run: GuardRun, subject: string, what: string, opti
 }
 
 /** The baseline cannot be read: fail closed unless a valid `baselineUnreadable` allowance (or an override). */
-export function reportUnreadable(run: GuardRun, subject: string, err: BaselineUnreadableError, options: ViolationOptions = {}): void {
+export function reportUnreadable(
+    run: GuardRun,
+    subject: string,
+    err: BaselineUnreadableError,
+    options: ViolationOptions = {},
+): void {
     const { urn } = options;
     if (err.unknownAtPreview) {
         reportUnknown(run, subject, err.reason, options);
@@ -122,7 +125,11 @@ export function reportUnreadable(run: GuardRun, subject: string, err: BaselineUn
         );
         return;
     }
-    reportGuarded(run, allowance.kind === "refused" ? `${message}\nbaselineUnreadable allowance ignored: ${allowance.why}.` : message, options);
+    reportGuarded(
+        run,
+        allowance.kind === "refused" ? `${message}\nbaselineUnreadable allowance ignored: ${allowance.why}.` : message,
+        options,
+    );
 }
 
 /** `elasticell cluster "x", tier y, StatefulSet ns/name`. */
@@ -208,7 +215,10 @@ export function makeStatefulSetGuard<C extends GuardConfig, P>(
             const target = targetOf(args.provider, deps.projectDir);
             const providerNs = target.known ? target.value.namespace : undefined;
             const namespace = plannedNamespace(props, providerNs);
-            const ref = objectRef(namespace.known ? namespace.value : "<unknown>", name.known ? name.value ?? args.name : "<unknown>");
+            const ref = objectRef(
+                namespace.known ? namespace.value : "<unknown>",
+                name.known ? (name.value ?? args.name) : "<unknown>",
+            );
             const subject = subjectOf(id.cluster, id.tier, ref);
             const planned = spec.readPlan(props, config, deps);
             const tierScope: OverrideScope = { cluster: id.cluster, tier: id.tier };
@@ -219,7 +229,9 @@ export function makeStatefulSetGuard<C extends GuardConfig, P>(
                     labelled("metadata.namespace", namespace),
                     labelled("the provider", target),
                 ];
-                reportUnknown(run, subject, fields.flatMap((k) => (k.known ? [] : [k.detail])).join("; "), { scope: tierScope });
+                reportUnknown(run, subject, fields.flatMap((k) => (k.known ? [] : [k.detail])).join("; "), {
+                    scope: tierScope,
+                });
                 return;
             }
             if (name.value === undefined) {
@@ -257,8 +269,15 @@ export function makeStatefulSetGuard<C extends GuardConfig, P>(
             }
             for (const p of problems) {
                 const problem = typeof p === "string" ? { message: p } : p;
-                const scope: OverrideScope = { cluster: id.cluster, tier: id.tier, ...(problem.transition === undefined ? {} : { transition: problem.transition }) };
-                const howTo = problem.notOverridable === undefined ? `\n${overrideHowTo(spec.name, overrideExample(spec.name, scope, deps.now()))}` : "";
+                const scope: OverrideScope = {
+                    cluster: id.cluster,
+                    tier: id.tier,
+                    ...(problem.transition === undefined ? {} : { transition: problem.transition }),
+                };
+                const howTo =
+                    problem.notOverridable === undefined
+                        ? `\n${overrideHowTo(spec.name, overrideExample(spec.name, scope, deps.now()))}`
+                        : "";
                 reportGuarded(run, `${problem.message}${howTo}`, {
                     scope,
                     ...(problem.notOverridable === undefined ? {} : { notOverridable: problem.notOverridable }),

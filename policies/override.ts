@@ -74,7 +74,9 @@ export function exampleExpiry(now: Date): string {
 export function checkReasonAndExpiry(
     o: { readonly reason?: unknown; readonly expires?: unknown },
     now: Date,
-): { readonly ok: true; readonly reason: string; readonly expires: string } | { readonly ok: false; readonly why: string } {
+):
+    | { readonly ok: true; readonly reason: string; readonly expires: string }
+    | { readonly ok: false; readonly why: string } {
     const reason = typeof o.reason === "string" ? o.reason.trim() : "";
     if (reason === "") {
         return { ok: false, why: "it has no reason; say why the guard is bypassed (ticket, person, plan)" };
@@ -100,7 +102,10 @@ export function checkReasonAndExpiry(
     // A date-only expiry ends at the close of its day: allow MaxOverrideDays whole days ahead.
     const limit = now.getTime() + MaxOverrideDays * dayMs + (dateOnly.test(expires) ? dayMs : 0);
     if (end.getTime() > limit) {
-        return { ok: false, why: `expires ${expires} is more than ${MaxOverrideDays} days ahead; exceptions are short-lived` };
+        return {
+            ok: false,
+            why: `expires ${expires} is more than ${MaxOverrideDays} days ahead; exceptions are short-lived`,
+        };
     }
     return { ok: true, reason, expires };
 }
@@ -130,17 +135,27 @@ function scopeMismatch(o: Record<string, unknown>, scope: OverrideScope | undefi
     }
     const t = scope.transition;
     if (t === undefined) {
-        return o["from"] === undefined && o["to"] === undefined ? undefined : "it names a transition (from, to), but this violation is not a replica change";
+        return o["from"] === undefined && o["to"] === undefined
+            ? undefined
+            : "it names a transition (from, to), but this violation is not a replica change";
     }
     if (o["from"] !== t.from || o["to"] !== t.to) {
-        const named = o["from"] === undefined && o["to"] === undefined ? "no transition" : `${String(o["from"])} -> ${String(o["to"])}`;
+        const named =
+            o["from"] === undefined && o["to"] === undefined
+                ? "no transition"
+                : `${String(o["from"])} -> ${String(o["to"])}`;
         return `it names ${named}, but this change is ${t.from} -> ${t.to}`;
     }
     return undefined;
 }
 
 /** Validates the override of `rule` for a violation about `scope`, at `now`. */
-export function evaluateOverride(raw: unknown, rule: string, scope: OverrideScope | undefined, now: Date): OverrideState {
+export function evaluateOverride(
+    raw: unknown,
+    rule: string,
+    scope: OverrideScope | undefined,
+    now: Date,
+): OverrideState {
     if (raw === undefined || raw === null) {
         return { kind: "none" };
     }
@@ -160,7 +175,10 @@ export function evaluateOverride(raw: unknown, rule: string, scope: OverrideScop
     }
     const mismatch = scopeMismatch(o, scope);
     if (mismatch !== undefined) {
-        return { kind: "ignored", why: scope === undefined ? mismatch : `${mismatch}; the override for this change is ${example}` };
+        return {
+            kind: "ignored",
+            why: scope === undefined ? mismatch : `${mismatch}; the override for this change is ${example}`,
+        };
     }
     const checked = checkReasonAndExpiry(o, now);
     if (!checked.ok) {

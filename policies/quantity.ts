@@ -30,7 +30,8 @@ export function parseQuantity(value: string | number): Fraction | undefined {
     if (binary !== undefined) {
         num *= 2n ** binary;
     } else {
-        const power = exponent !== undefined ? Number(exponent) : suffix === undefined ? 0 : (decimalPowers[suffix] ?? 0);
+        const power =
+            exponent !== undefined ? Number(exponent) : suffix === undefined ? 0 : (decimalPowers[suffix] ?? 0);
         if (power >= 0) {
             num *= 10n ** BigInt(power);
         } else {

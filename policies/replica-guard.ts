@@ -6,7 +6,14 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { GuardConfig } from "./config";
 import { deployedSize, type DeployedSize } from "./deployed-size";
-import { defaultGuardDeps, labelled, makeStatefulSetGuard, type GuardDeps, type Problem, type StatefulSetCase } from "./guard";
+import {
+    defaultGuardDeps,
+    labelled,
+    makeStatefulSetGuard,
+    type GuardDeps,
+    type Problem,
+    type StatefulSetCase,
+} from "./guard";
 import type { TierKind } from "./labels";
 import type { PolicyConfigSchema } from "./sdk";
 import { plannedClaimTemplates, requestedReplicas, type RequestedReplicas } from "./statefulset";
@@ -45,7 +52,9 @@ export function transitionText(deployed: number, r: RequestedReplicas): string {
 
 /** `2 (requested)`, noting when Kubernetes' default of 1 applies. */
 export function requestedText(r: RequestedReplicas): string {
-    return r.defaulted ? `${r.count} (requested: spec.replicas is not set, so Kubernetes uses 1)` : `${r.count} (requested)`;
+    return r.defaulted
+        ? `${r.count} (requested: spec.replicas is not set, so Kubernetes uses 1)`
+        : `${r.count} (requested)`;
 }
 
 /** Builds a mandatory `ResourceValidationPolicy` on the replicas of StatefulSets of `spec.tier`. */
@@ -61,10 +70,19 @@ export function makeReplicaGuard<C extends GuardConfig>(
             ...(spec.extraSchema === undefined ? {} : { extraSchema: spec.extraSchema }),
             readPlan: (props) => {
                 const replicas = labelled("spec.replicas", requestedReplicas(props));
-                return replicas.known ? { known: true, value: { replicas: replicas.value, templates: plannedClaimTemplates(props) } } : replicas;
+                return replicas.known
+                    ? { known: true, value: { replicas: replicas.value, templates: plannedClaimTemplates(props) } }
+                    : replicas;
             },
             judge: async (c) => {
-                const size = await deployedSize(c.baseline, c.tier, c.namespace, c.name, c.deployed, c.planned.templates);
+                const size = await deployedSize(
+                    c.baseline,
+                    c.tier,
+                    c.namespace,
+                    c.name,
+                    c.deployed,
+                    c.planned.templates,
+                );
                 return spec.judge({ ...c, requested: c.planned.replicas, size });
             },
         },

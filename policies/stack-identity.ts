@@ -48,5 +48,7 @@ export function configuredStack(config: StackConfig, context: RunContext): Stack
 export function stackFromAnnotations(owners: Iterable<string>, what: string): StackIdentity | undefined {
     const distinct = [...new Set(owners)];
     const [only] = distinct;
-    return distinct.length === 1 && only !== undefined ? { value: only, source: `the ${StackAnnotation} annotation of ${what}` } : undefined;
+    return distinct.length === 1 && only !== undefined
+        ? { value: only, source: `the ${StackAnnotation} annotation of ${what}` }
+        : undefined;
 }

@@ -180,7 +180,7 @@ export function objectRef(namespace: string, name: string): string {
 export function describePlanned(props: StatefulSetInputs, id: TierIdentity, resourceName: string): string {
     const name = plannedName(props);
     const ns = knownString(() => props.metadata?.namespace);
-    const nsText = ns.known ? ns.value ?? "<provider default namespace>" : "<unknown>";
-    const nameText = name.known ? name.value ?? resourceName : "<unknown>";
+    const nsText = ns.known ? (ns.value ?? "<provider default namespace>") : "<unknown>";
+    const nameText = name.known ? (name.value ?? resourceName) : "<unknown>";
     return `elasticell cluster "${id.cluster}", tier ${id.tier}, StatefulSet ${objectRef(nsText, nameText)}`;
 }

@@ -8,7 +8,13 @@
 import type { EnforcementLevel, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { knownString, readKnown } from "./known";
 import { ResourceTypes, TierKinds } from "./labels";
-import { forEachTierContainer, objectRef, type ContainerInputs, type StatefulSetInputs, type TierIdentity } from "./statefulset";
+import {
+    forEachTierContainer,
+    objectRef,
+    type ContainerInputs,
+    type StatefulSetInputs,
+    type TierIdentity,
+} from "./statefulset";
 
 /** One container's problem, as a rule sees it. */
 export interface ContainerFinding {
@@ -48,7 +54,10 @@ export function reportCollapsed(
         const props = r.props as StatefulSetInputs;
         const name = knownString(() => props.metadata?.name);
         const ns = knownString(() => props.metadata?.namespace);
-        const object = objectRef(ns.known ? ns.value ?? "<provider default namespace>" : "<unknown>", name.known ? name.value ?? r.name : "<unknown>");
+        const object = objectRef(
+            ns.known ? (ns.value ?? "<provider default namespace>") : "<unknown>",
+            name.known ? (name.value ?? r.name) : "<unknown>",
+        );
         // Unknown labels or containers at preview: nothing to say about this object yet.
         readKnown(() =>
             forEachTierContainer(props, (c, i, id) => {
@@ -58,7 +67,11 @@ export function reportCollapsed(
                 }
                 const key = JSON.stringify([id.cluster, finding.problem]);
                 const group = groups.get(key) ?? { cluster: id.cluster, problem: finding.problem, seen: [] };
-                group.seen.push({ ...finding, tier: id.tier, where: `StatefulSet ${object}, container ${c.name ?? `#${i}`}` });
+                group.seen.push({
+                    ...finding,
+                    tier: id.tier,
+                    where: `StatefulSet ${object}, container ${c.name ?? `#${i}`}`,
+                });
                 groups.set(key, group);
             }),
         );
@@ -92,6 +105,7 @@ export function collapsedPolicy(rule: CollapsedRule): StackValidationPolicy {
         name: rule.name,
         description: rule.description,
         enforcementLevel: rule.enforcementLevel,
-        validateStack: (args, reportViolation) => reportCollapsed(args.resources, reportViolation, rule.check, rule.advice),
+        validateStack: (args, reportViolation) =>
+            reportCollapsed(args.resources, reportViolation, rule.check, rule.advice),
     };
 }

@@ -30,7 +30,10 @@ export function unreadableAllowance(raw: unknown, rule: string, now: Date): Unre
     }
     const form = `write ${unreadableAllowExample(rule, now)}`;
     if (raw === "allow") {
-        return { kind: "refused", why: `the plain "allow" is no longer accepted: an allowance needs a reason and an expiry; ${form}` };
+        return {
+            kind: "refused",
+            why: `the plain "allow" is no longer accepted: an allowance needs a reason and an expiry; ${form}`,
+        };
     }
     if (!isObject(raw) || !isObject(raw["allow"])) {
         return { kind: "refused", why: `it must be "deny" or an object with "allow": {reason, expires}; ${form}` };

@@ -55,4 +55,3 @@ export function verdict(points: readonly Point[], expect: "flat" | "linear", uni
     }
     return `linear within noise (${steps}; ${noise === 0 ? "single runs, no noise estimate" : `extrapolation noise ±${formatMs(noise)}`})`;
 }
-

@@ -39,7 +39,11 @@ async function firstLine(cmd: string, args: readonly string[]): Promise<string |
 
 function packageVersion(root: string, name: string): string {
     try {
-        return (JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+        return (
+            JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as {
+                version: string;
+            }
+        ).version;
     } catch {
         return "not installed";
     }
@@ -76,7 +80,9 @@ function providerVersion(root: string): string {
     if (bin === undefined) {
         return "not on PATH";
     }
-    const pinned = /^KUBERNETES_PROVIDER_VERSION=(\S+)/m.exec(fs.readFileSync(path.join(root, "toolchain", "versions.env"), "utf8"))?.[1];
+    const pinned = /^KUBERNETES_PROVIDER_VERSION=(\S+)/m.exec(
+        fs.readFileSync(path.join(root, "toolchain", "versions.env"), "utf8"),
+    )?.[1];
     return `${pinned ?? "unknown"} (stamped at build from toolchain/versions.env; binary ${bin})`;
 }
 

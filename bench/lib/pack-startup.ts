@@ -68,7 +68,11 @@ export interface PackStartupFigures {
 const run = promisify(execFile);
 
 /** Spawns `args` in `cwd` and resolves with the wall time to the first stdout data and the stderr so far. */
-function untilFirstLine(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; stderr: string }> {
+function untilFirstLine(
+    args: readonly string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; stderr: string }> {
     return new Promise((resolve, reject) => {
         const t0 = performance.now();
         const child = spawn(process.execPath, args, { cwd, env });
@@ -80,7 +84,11 @@ function untilFirstLine(args: readonly string[], cwd: string, env: NodeJS.Proces
             setTimeout(() => child.kill(), 200);
         });
         child.on("error", reject);
-        child.on("close", (code) => (ms === undefined ? reject(new Error(`the pack exited with ${code} before printing its port:\n${stderr}`)) : resolve({ ms, stderr })));
+        child.on("close", (code) =>
+            ms === undefined
+                ? reject(new Error(`the pack exited with ${code} before printing its port:\n${stderr}`))
+                : resolve({ ms, stderr }),
+        );
     });
 }
 
@@ -142,7 +150,9 @@ export async function measurePackStartup(packDir: string, reps: number): Promise
                 const r = await run(process.execPath, ["-e", ImportScript, packDir, mode]);
                 (mode === "deferred" ? sdkImportDeferredMs : sdkImportEagerMs).push(Number(r.stdout.trim()));
             }
-            progress(`pack start-up ${rep}/${reps}: ${samples[samples.length - 1]!.total.toFixed(0)} ms to the port (marked), direct ${directMs[directMs.length - 1]!.toFixed(0)} ms`);
+            progress(
+                `pack start-up ${rep}/${reps}: ${samples[samples.length - 1]!.total.toFixed(0)} ms to the port (marked), direct ${directMs[directMs.length - 1]!.toFixed(0)} ms`,
+            );
         }
     } finally {
         rmSync(hookDir, { recursive: true, force: true });

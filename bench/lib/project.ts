@@ -45,7 +45,10 @@ export class BenchProject {
         }
         // The program's compiler options, so the transpiled code is the real program's.
         cpSync(join(ProjectRoot, "tsconfig.json"), join(this.dir, "tsconfig.json"));
-        writeFileSync(join(this.dir, "package.json"), JSON.stringify({ name: "elasticell-bench", private: true, main: "index.ts" }));
+        writeFileSync(
+            join(this.dir, "package.json"),
+            JSON.stringify({ name: "elasticell-bench", private: true, main: "index.ts" }),
+        );
         symlinkSync(join(ProjectRoot, "node_modules"), join(this.dir, "node_modules"));
         symlinkSync(join(ProjectRoot, "policies"), join(this.dir, "policies"));
         writeFileSync(
@@ -75,7 +78,9 @@ export class BenchProject {
     async ok(args: readonly string[]): Promise<RunResult> {
         const r = await runPulumi(this.dir, this.env, args);
         if (r.code !== 0) {
-            throw new Error(`pulumi ${args.join(" ")} (${this.size.clusters} clusters, ${this.size.storeReplicas} stores) exited ${r.code}:\n${r.output}`);
+            throw new Error(
+                `pulumi ${args.join(" ")} (${this.size.clusters} clusters, ${this.size.storeReplicas} stores) exited ${r.code}:\n${r.output}`,
+            );
         }
         return r;
     }

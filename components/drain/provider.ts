@@ -74,13 +74,18 @@ function connect(access: DrainAccess): Conn {
     if (given !== "" && !fs.existsSync(given)) {
         text = given;
     } else {
-        const file = given !== "" ? given : (process.env["KUBECONFIG"] ?? "").split(":").find((f) => f !== "" && fs.existsSync(f)) ?? path.join(os.homedir(), ".kube", "config");
+        const file =
+            given !== ""
+                ? given
+                : ((process.env["KUBECONFIG"] ?? "").split(":").find((f) => f !== "" && fs.existsSync(f)) ??
+                  path.join(os.homedir(), ".kube", "config"));
         text = fs.readFileSync(file, "utf8");
         base = path.dirname(file);
     }
     type Named<T> = { name: string } & T;
     const kc = (yaml.load(text) ?? {}) as Record<string, unknown>;
-    const find = <T>(list: unknown, name: unknown): T | undefined => ((list as Named<T>[] | undefined) ?? []).find((x) => x.name === name);
+    const find = <T>(list: unknown, name: unknown): T | undefined =>
+        ((list as Named<T>[] | undefined) ?? []).find((x) => x.name === name);
     const ctxName = access.context ?? (kc["current-context"] as string | undefined);
     const ctx = find<{ context: { cluster: string; user: string } }>(kc["contexts"], ctxName)?.context;
     if (ctx === undefined) {
@@ -90,37 +95,71 @@ function connect(access: DrainAccess): Conn {
     const user = (find<{ user: Record<string, unknown> }>(kc["users"], ctx.user)?.user ?? {}) as Record<string, any>;
     const file = (p: string) => fs.readFileSync(path.isAbsolute(p) ? p : path.join(base, p));
     const data = (obj: Record<string, any>, key: string): Buffer | undefined =>
-        typeof obj[`${key}-data`] === "string" ? Buffer.from(obj[`${key}-data`], "base64") : typeof obj[key] === "string" ? file(obj[key]) : undefined;
+        typeof obj[`${key}-data`] === "string"
+            ? Buffer.from(obj[`${key}-data`], "base64")
+            : typeof obj[key] === "string"
+              ? file(obj[key])
+              : undefined;
     const headers: Record<string, string> = {};
     let cert = data(user, "client-certificate");
     let key = data(user, "client-key");
-    let token = typeof user["token"] === "string" ? user["token"] : typeof user["tokenFile"] === "string" ? file(user["tokenFile"]).toString("utf8").trim() : undefined;
+    let token =
+        typeof user["token"] === "string"
+            ? user["token"]
+            : typeof user["tokenFile"] === "string"
+              ? file(user["tokenFile"]).toString("utf8").trim()
+              : undefined;
     if (user["exec"] !== undefined) {
         const exec = user["exec"];
-        const env = { ...process.env, ...Object.fromEntries(((exec.env ?? []) as { name: string; value: string }[]).map((e) => [e.name, e.value])) };
-        const out = JSON.parse(cp.execFileSync(exec.command, exec.args ?? [], { env, timeout: 30_000, encoding: "utf8" })) as { status?: Record<string, string> };
+        const env = {
+            ...process.env,
+            ...Object.fromEntries(
+                ((exec.env ?? []) as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+            ),
+        };
+        const out = JSON.parse(
+            cp.execFileSync(exec.command, exec.args ?? [], { env, timeout: 30_000, encoding: "utf8" }),
+        ) as { status?: Record<string, string> };
         token = out.status?.["token"] ?? token;
-        cert = out.status?.["clientCertificateData"] === undefined ? cert : Buffer.from(out.status["clientCertificateData"]);
+        cert =
+            out.status?.["clientCertificateData"] === undefined
+                ? cert
+                : Buffer.from(out.status["clientCertificateData"]);
         key = out.status?.["clientKeyData"] === undefined ? key : Buffer.from(out.status["clientKeyData"]);
     }
     if (token !== undefined) {
         headers["Authorization"] = `Bearer ${token}`;
     } else if (typeof user["username"] === "string") {
-        headers["Authorization"] = `Basic ${Buffer.from(`${user["username"]}:${user["password"] ?? ""}`).toString("base64")}`;
+        headers["Authorization"] =
+            `Basic ${Buffer.from(`${user["username"]}:${user["password"] ?? ""}`).toString("base64")}`;
     }
     return {
         server: String(cluster["server"] ?? "").replace(/\/+$/, ""),
-        tls: { ca: data(cluster as Record<string, any>, "certificate-authority"), cert, key, rejectUnauthorized: cluster["insecure-skip-tls-verify"] !== true },
+        tls: {
+            ca: data(cluster as Record<string, any>, "certificate-authority"),
+            cert,
+            key,
+            rejectUnauthorized: cluster["insecure-skip-tls-verify"] !== true,
+        },
         headers,
     };
 }
 
 /** One HTTP request with a 10 s deadline. */
-function send(url: string, method: string, conn: Conn | undefined, body?: { type: string; text: string }): Promise<{ status: number; body: string }> {
+function send(
+    url: string,
+    method: string,
+    conn: Conn | undefined,
+    body?: { type: string; text: string },
+): Promise<{ status: number; body: string }> {
     const u = new URL(url);
     const client = (u.protocol === "https:" ? require("https") : require("http")) as typeof import("https");
     return new Promise((resolve, reject) => {
-        const headers: Record<string, string> = { Accept: "application/json", ...(conn?.headers ?? {}), ...(body === undefined ? {} : { "Content-Type": body.type }) };
+        const headers: Record<string, string> = {
+            Accept: "application/json",
+            ...(conn?.headers ?? {}),
+            ...(body === undefined ? {} : { "Content-Type": body.type }),
+        };
         const req = client.request(u, { method, headers, timeout: 10_000, ...(conn?.tls ?? {}) }, (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
@@ -152,12 +191,19 @@ async function pd(i: DrainInputs, conn: Conn, method: string, path: string): Pro
         }
         await new Promise((r) => setTimeout(r, 500));
     }
-    throw new Error(`PD ${method} ${path} through ${i.access.apiUrl ? i.access.apiUrl : "the API server's service proxy"} failed (${last})`);
+    throw new Error(
+        `PD ${method} ${path} through ${i.access.apiUrl ? i.access.apiUrl : "the API server's service proxy"} failed (${last})`,
+    );
 }
 
 /** Kubernetes API call; 404 answers undefined. */
 async function kube(conn: Conn, method: string, path: string, patch?: unknown): Promise<any> {
-    const res = await send(`${conn.server}${path}`, method, conn, patch === undefined ? undefined : { type: "application/merge-patch+json", text: JSON.stringify(patch) });
+    const res = await send(
+        `${conn.server}${path}`,
+        method,
+        conn,
+        patch === undefined ? undefined : { type: "application/merge-patch+json", text: JSON.stringify(patch) },
+    );
     if (res.status === 404) {
         return undefined;
     }
@@ -181,10 +227,14 @@ export async function runDrain(i: DrainInputs): Promise<DrainedStore[]> {
     const stateName = (s: number) => (s === 0 ? "Up" : s === 1 ? "Offline" : s === 2 ? "Tombstone" : `state ${s}`);
     const sts = i.statefulSet;
     const ordinalOf = (addr: string) => {
-        const m = new RegExp(`^${sts}-(0|[1-9][0-9]*)\\.${sts}-peer\\.${i.namespace}(\\.svc(\\.[a-z0-9.-]+)?)?:10800$`).exec(addr);
+        const m = new RegExp(
+            `^${sts}-(0|[1-9][0-9]*)\\.${sts}-peer\\.${i.namespace}(\\.svc(\\.[a-z0-9.-]+)?)?:10800$`,
+        ).exec(addr);
         return m === null ? undefined : Number(m[1]);
     };
-    const listed = ((await pd(i, conn, "GET", "stores")) as { meta: { id: number; address: string; state?: number } }[]).map((s) => ({
+    const listed = (
+        (await pd(i, conn, "GET", "stores")) as { meta: { id: number; address: string; state?: number } }[]
+    ).map((s) => ({
         id: s.meta.id,
         state: s.meta.state ?? names.Up,
         ordinal: ordinalOf(s.meta.address),
@@ -192,12 +242,20 @@ export async function runDrain(i: DrainInputs): Promise<DrainedStore[]> {
     const targets = i.ordinals.map((o) => ({ ordinal: o, stores: listed.filter((s) => s.ordinal === o) }));
     const unknown = targets.filter((t) => t.stores.length === 0).map((t) => `${sts}-${t.ordinal}`);
     if (unknown.length > 0) {
-        throw new Error(`PD knows no store at the address of ${unknown.join(", ")}: nothing to drain there; remove it from store.drain`);
+        throw new Error(
+            `PD knows no store at the address of ${unknown.join(", ")}: nothing to drain there; remove it from store.drain`,
+        );
     }
     const pending = targets.some((t) => t.stores.some((s) => s.state !== names.Tombstone));
-    const up = new Set(listed.filter((s) => s.state === names.Up && s.ordinal !== undefined && !i.ordinals.includes(s.ordinal)).map((s) => s.ordinal));
+    const up = new Set(
+        listed
+            .filter((s) => s.state === names.Up && s.ordinal !== undefined && !i.ordinals.includes(s.ordinal))
+            .map((s) => s.ordinal),
+    );
     if (pending && up.size < 3) {
-        throw new Error(`draining ${i.ordinals.map((o) => `${sts}-${o}`).join(", ")} would leave ${up.size} stores Up in PD; at least 3 must stay Up (each cell keeps 3 replicas on distinct stores)`);
+        throw new Error(
+            `draining ${i.ordinals.map((o) => `${sts}-${o}`).join(", ")} would leave ${up.size} stores Up in PD; at least 3 must stay Up (each cell keeps 3 replicas on distinct stores)`,
+        );
     }
     const done: DrainedStore[] = [];
     for (const t of targets) {
@@ -212,7 +270,8 @@ export async function runDrain(i: DrainInputs): Promise<DrainedStore[]> {
             while (state !== names.Tombstone) {
                 const now = Date.now();
                 if (now >= deadline) {
-                    const cells = ((await pd(i, conn, "GET", `stores/${s.id}/cells`).catch(() => [])) as unknown[]).length;
+                    const cells = ((await pd(i, conn, "GET", `stores/${s.id}/cells`).catch(() => [])) as unknown[])
+                        .length;
                     throw new Error(
                         `drain timed out after ${i.timeoutSeconds} s: ${pod} is still ${stateName(state)} in PD with ${cells} cell replicas left. ` +
                             "Nothing was shrunk: the Store StatefulSet and its volumes are unchanged. Run `pulumi up` again to keep waiting " +
@@ -221,11 +280,15 @@ export async function runDrain(i: DrainInputs): Promise<DrainedStore[]> {
                 }
                 if (now - lastReport >= 10_000) {
                     const cells = ((await pd(i, conn, "GET", `stores/${s.id}/cells`)) as unknown[]).length;
-                    progress(`${pod}: ${stateName(state)}, ${cells} cell replicas left (${Math.round((now - started) / 1000)} s of ${i.timeoutSeconds} s)`);
+                    progress(
+                        `${pod}: ${stateName(state)}, ${cells} cell replicas left (${Math.round((now - started) / 1000)} s of ${i.timeoutSeconds} s)`,
+                    );
                     lastReport = now;
                 }
                 await new Promise((r) => setTimeout(r, i.pollSeconds * 1000));
-                state = ((await pd(i, conn, "GET", `stores/${s.id}`)) as { meta: { state?: number } }).meta.state ?? names.Up;
+                state =
+                    ((await pd(i, conn, "GET", `stores/${s.id}`)) as { meta: { state?: number } }).meta.state ??
+                    names.Up;
             }
             progress(`${pod}: Tombstone`);
             done.push({ ordinal: t.ordinal, id: s.id, state });
@@ -236,7 +299,9 @@ export async function runDrain(i: DrainInputs): Promise<DrainedStore[]> {
         for (const t of i.claimTemplates) {
             const pvc = `${t}-${sts}-${o}`;
             if ((await kube(conn, "DELETE", `/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvc}`)) !== undefined) {
-                progress(`deleted PVC ${i.namespace}/${pvc} (it goes once ${sts}-${o} is scaled in), so a later scale-out starts that store empty`);
+                progress(
+                    `deleted PVC ${i.namespace}/${pvc} (it goes once ${sts}-${o} is scaled in), so a later scale-out starts that store empty`,
+                );
             }
         }
     }

@@ -44,7 +44,9 @@ export function providerAccess(pdApiUrl?: string): DrainAccess {
     const context = k8s.get("context");
     const file = kubeconfig === undefined ? undefined : path.resolve(kubeconfig);
     return {
-        ...(kubeconfig === undefined ? {} : { kubeconfig: file !== undefined && fs.existsSync(file) ? file : kubeconfig }),
+        ...(kubeconfig === undefined
+            ? {}
+            : { kubeconfig: file !== undefined && fs.existsSync(file) ? file : kubeconfig }),
         ...(context === undefined ? {} : { context }),
         ...(pdApiUrl === undefined ? {} : { apiUrl: pdApiUrl }),
     };

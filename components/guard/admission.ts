@@ -104,7 +104,10 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                         name: "claimant",
                         expression: `${isDelete} || ${isScale} ? '' : ${annotation("object", StackAnnotation)}`,
                     },
-                    { name: "unlock", expression: `${isDelete} ? ${annotation("oldObject", AllowDeleteAnnotation)} : ''` },
+                    {
+                        name: "unlock",
+                        expression: `${isDelete} ? ${annotation("oldObject", AllowDeleteAnnotation)} : ''`,
+                    },
                     // The drain's record (a Scale object carries no annotations: only a StatefulSet update uses it).
                     {
                         name: "drainedTo",
@@ -155,7 +158,8 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                         reason: "Forbidden",
                     },
                     {
-                        expression: "variables.owner == '' || variables.claimant == '' || variables.owner == variables.claimant",
+                        expression:
+                            "variables.owner == '' || variables.claimant == '' || variables.owner == variables.claimant",
                         messageExpression:
                             `'StatefulSet ${args.namespace}/' + request.name + ' belongs to stack ' + variables.owner + ` +
                             `'; stack ' + variables.claimant + ' may not take it over. Use another cluster name or namespace, ` +

@@ -104,7 +104,12 @@ function ingress(args: NetworkPolicyArgs, profile: TierProfile): IngressRule[] {
 
 function egress(args: NetworkPolicyArgs, profile: TierProfile): EgressRule[] {
     const rules: EgressRule[] = [
-        { ports: [{ protocol: "UDP", port: DnsPort }, { protocol: "TCP", port: DnsPort }] },
+        {
+            ports: [
+                { protocol: "UDP", port: DnsPort },
+                { protocol: "TCP", port: DnsPort },
+            ],
+        },
     ];
     for (const target of args.profiles) {
         for (const port of target.ports) {

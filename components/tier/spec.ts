@@ -77,7 +77,9 @@ function affinity(args: TierSpecArgs): k8s.types.input.core.v1.Affinity | undefi
             return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
         case "preferred":
             return {
-                podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+                podAntiAffinity: {
+                    preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }],
+                },
             };
         case "none":
             return undefined;
@@ -99,8 +101,15 @@ function topologySpread(args: TierSpecArgs): k8s.types.input.core.v1.TopologySpr
 }
 
 /** The ConfigMap data of a tier: its start script and any config files. */
-export function configMapData(profile: TierProfile, ctx: ClusterContext, binary?: BinaryOptions): Record<string, string> {
-    return { [scriptFileName(profile)]: profile.startScript(ctx, binary), ...(profile.configFiles?.(ctx, binary) ?? {}) };
+export function configMapData(
+    profile: TierProfile,
+    ctx: ClusterContext,
+    binary?: BinaryOptions,
+): Record<string, string> {
+    return {
+        [scriptFileName(profile)]: profile.startScript(ctx, binary),
+        ...(profile.configFiles?.(ctx, binary) ?? {}),
+    };
 }
 
 /** A stable hash of ConfigMap data (sorted keys). */
@@ -137,17 +146,25 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
             template: {
                 metadata: {
                     labels: podLabels(meta.labels, settings),
-                    annotations: podAnnotations(args.annotations, settings, { [ConfigHashAnnotation]: configHash(data) }),
+                    annotations: podAnnotations(args.annotations, settings, {
+                        [ConfigHashAnnotation]: configHash(data),
+                    }),
                 },
                 spec: {
-                    initContainers: zoneInitContainers(zoneTopology(profile, settings), containerSecurityContext(settings.securityContext)),
+                    initContainers: zoneInitContainers(
+                        zoneTopology(profile, settings),
+                        containerSecurityContext(settings.securityContext),
+                    ),
                     containers: [tierContainer(args)],
                     volumes: tierPodVolumes(args),
                     nodeSelector: { ...settings.nodeSelector },
                     tolerations: [...settings.tolerations],
                     affinity: affinity(args),
                     topologySpreadConstraints: topologySpread(args),
-                    ...podSpecKnobs(settings, zoneServiceAccountName(ctx.cluster, profile.kind, zoneTopology(profile, settings))),
+                    ...podSpecKnobs(
+                        settings,
+                        zoneServiceAccountName(ctx.cluster, profile.kind, zoneTopology(profile, settings)),
+                    ),
                     terminationGracePeriodSeconds: terminationGraceSeconds(profile),
                     securityContext: podSecurityContext(settings.securityContext),
                 },

@@ -53,7 +53,12 @@ export class Tier extends pulumi.ComponentResource {
         // adopts them (a new ordinal starts at the configured size), and a larger size grows them in place.
         // retainOnDelete: dropping a claim from the program (scale-in, destroy) never deletes its data.
         const claims = buildClaims(args).map(
-            (c) => new k8s.core.v1.PersistentVolumeClaim(c.metadata.name, { metadata: c.metadata, spec: c.spec }, { ...child, retainOnDelete: true }),
+            (c) =>
+                new k8s.core.v1.PersistentVolumeClaim(
+                    c.metadata.name,
+                    { metadata: c.metadata, spec: c.spec },
+                    { ...child, retainOnDelete: true },
+                ),
         );
         // Services first: pods resolve their own DNS record before starting.
         const statefulSet = new k8s.apps.v1.StatefulSet(plan.statefulSet.metadata.name, plan.statefulSet, {
@@ -69,7 +74,8 @@ export class Tier extends pulumi.ComponentResource {
         this.statefulSetName = statefulSet.metadata.name;
         this.replicas = statefulSet.spec.replicas;
         this.image = pulumi.output(args.settings.image);
-        this.externalAddress = clientService === undefined ? pulumi.output("") : clientService.status.apply(loadBalancerAddress);
+        this.externalAddress =
+            clientService === undefined ? pulumi.output("") : clientService.status.apply(loadBalancerAddress);
         this.registerOutputs({
             statefulSetName: this.statefulSetName,
             replicas: this.replicas,

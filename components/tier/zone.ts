@@ -34,7 +34,10 @@ export const UnknownZone = "default";
 const TopologyVolume = "topology";
 
 /** The zone discovery settings of a tier: only a zone-aware profile (the stores) has them. */
-export function zoneTopology(profile: TierProfile, settings: { readonly topology?: TopologyConfig }): TopologyConfig | undefined {
+export function zoneTopology(
+    profile: TierProfile,
+    settings: { readonly topology?: TopologyConfig },
+): TopologyConfig | undefined {
     return profile.zoneAware === true ? settings.topology : undefined;
 }
 
@@ -101,7 +104,11 @@ export function zoneMounts(topology: TopologyConfig | undefined): k8s.types.inpu
 }
 
 /** The ServiceAccount a zone-aware tier runs as in `nodeApi` mode (`<cluster>-<tier>`); else none (the default one). */
-export function zoneServiceAccountName(cluster: string, tier: TierKind, topology: TopologyConfig | undefined): string | undefined {
+export function zoneServiceAccountName(
+    cluster: string,
+    tier: TierKind,
+    topology: TopologyConfig | undefined,
+): string | undefined {
     return topology?.source === "nodeApi" ? statefulSetName(cluster, tier) : undefined;
 }
 
@@ -148,7 +155,10 @@ export function buildZoneAccess(args: {
     return {
         serviceAccount: { metadata: meta(account, true) },
         // Nodes are cluster-scoped, so a Role cannot grant this; `get` only (no list, no watch).
-        clusterRole: { metadata: meta(role, false), rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] },
+        clusterRole: {
+            metadata: meta(role, false),
+            rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
+        },
         binding: {
             metadata: meta(role, false),
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },

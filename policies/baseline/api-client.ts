@@ -9,7 +9,13 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { DefaultExecTimeoutMs, ExecCredentialError, runExecPlugin, type Credential, type ExecConfig } from "./exec-credential";
+import {
+    DefaultExecTimeoutMs,
+    ExecCredentialError,
+    runExecPlugin,
+    type Credential,
+    type ExecConfig,
+} from "./exec-credential";
 import { KubeconfigError, loadKubeconfig, type Connection, type KubeSettings, type LoadOptions } from "./kubeconfig";
 import { BaselineUnreadableError } from "./types";
 
@@ -41,7 +47,8 @@ export interface ApiClientOptions extends LoadOptions {
 
 /** A copy of `kc` whose user carries `cred` (client-node reads PEM data base64-encoded). */
 function withCredential(kc: KubeConfig, cred: Credential): KubeConfig {
-    const b64 = (pem: string | undefined) => (pem === undefined ? {} : { data: Buffer.from(pem, "utf8").toString("base64") });
+    const b64 = (pem: string | undefined) =>
+        pem === undefined ? {} : { data: Buffer.from(pem, "utf8").toString("base64") };
     const users = kc.getUsers().map((u) => ({
         ...u,
         ...(cred.token === undefined ? {} : { token: cred.token }),
@@ -49,7 +56,12 @@ function withCredential(kc: KubeConfig, cred: Credential): KubeConfig {
         ...(cred.clientKeyData === undefined ? {} : { keyData: b64(cred.clientKeyData).data }),
     }));
     const copy = new (kc.constructor as new () => KubeConfig)();
-    copy.loadFromOptions({ clusters: kc.getClusters(), contexts: kc.getContexts(), users, currentContext: kc.getCurrentContext() });
+    copy.loadFromOptions({
+        clusters: kc.getClusters(),
+        contexts: kc.getContexts(),
+        users,
+        currentContext: kc.getCurrentContext(),
+    });
     return copy;
 }
 
@@ -145,7 +157,10 @@ export class ApiClient {
             const entry: { readonly promise: Promise<Credential>; expires?: number } = {
                 promise: runExecPlugin(exec, this.options.execTimeoutMs ?? DefaultExecTimeoutMs),
             };
-            entry.promise.then((cred) => (entry.expires = cred.expires), () => undefined);
+            entry.promise.then(
+                (cred) => (entry.expires = cred.expires),
+                () => undefined,
+            );
             this.credential = c = entry;
         }
         try {
@@ -166,11 +181,19 @@ export class ApiClient {
         return new Promise<ApiResponse>((resolve, reject) => {
             const req = client.request(
                 url,
-                { method: "GET", agent: opts.agent, headers, ...(opts.auth === undefined ? {} : { auth: opts.auth }), signal },
+                {
+                    method: "GET",
+                    agent: opts.agent,
+                    headers,
+                    ...(opts.auth === undefined ? {} : { auth: opts.auth }),
+                    signal,
+                },
                 (res) => {
                     const chunks: Buffer[] = [];
                     res.on("data", (c: Buffer) => chunks.push(c));
-                    res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+                    res.on("end", () =>
+                        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+                    );
                     res.on("error", reject);
                 },
             );

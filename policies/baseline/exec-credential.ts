@@ -44,7 +44,9 @@ export function execConfigOf(raw: unknown, user: string): ExecConfig | undefined
     const env = Array.isArray(e["env"])
         ? e["env"].flatMap((v: unknown) => {
               const item = v as { name?: unknown; value?: unknown } | null;
-              return item !== null && typeof item.name === "string" && typeof item.value === "string" ? [{ name: item.name, value: item.value }] : [];
+              return item !== null && typeof item.name === "string" && typeof item.value === "string"
+                  ? [{ name: item.name, value: item.value }]
+                  : [];
           })
         : [];
     return {
@@ -72,7 +74,9 @@ function parseCredential(exec: ExecConfig, stdout: string, what: string): Creden
         throw new ExecCredentialError(`${what} printed something that is not an ExecCredential`);
     }
     if (exec.apiVersion !== "" && doc.apiVersion !== exec.apiVersion) {
-        throw new ExecCredentialError(`${what} is configured for ${exec.apiVersion} but returned ${String(doc.apiVersion)}`);
+        throw new ExecCredentialError(
+            `${what} is configured for ${exec.apiVersion} but returned ${String(doc.apiVersion)}`,
+        );
     }
     const s = doc.status;
     if (s === undefined || s === null || typeof s !== "object") {
@@ -102,7 +106,9 @@ function parseCredential(exec: ExecConfig, stdout: string, what: string): Creden
 export function runExecPlugin(exec: ExecConfig, timeoutMs: number): Promise<Credential> {
     const what = `the exec credential plugin "${exec.command}" of kubeconfig user "${exec.user}"`;
     if (exec.command === "") {
-        return Promise.reject(new ExecCredentialError(`kubeconfig user "${exec.user}" has an exec section without a command`));
+        return Promise.reject(
+            new ExecCredentialError(`kubeconfig user "${exec.user}" has an exec section without a command`),
+        );
     }
     const info = { kind: "ExecCredential", apiVersion: exec.apiVersion, spec: { interactive: false } };
     const env: NodeJS.ProcessEnv = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify(info) };
@@ -140,13 +146,23 @@ export function runExecPlugin(exec: ExecConfig, timeoutMs: number): Promise<Cred
         child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
         child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
         child.on("error", (err: NodeJS.ErrnoException) =>
-            finish(() => reject(new ExecCredentialError(`${what} cannot be run (${err.code ?? err.message}); is it installed and on PATH?`))),
+            finish(() =>
+                reject(
+                    new ExecCredentialError(
+                        `${what} cannot be run (${err.code ?? err.message}); is it installed and on PATH?`,
+                    ),
+                ),
+            ),
         );
         child.on("close", (code) =>
             finish(() => {
                 if (code !== 0) {
                     const detail = firstLine(stderr);
-                    reject(new ExecCredentialError(`${what} failed (exit ${String(code)}${detail === "" ? "" : `: ${detail}`})`));
+                    reject(
+                        new ExecCredentialError(
+                            `${what} failed (exit ${String(code)}${detail === "" ? "" : `: ${detail}`})`,
+                        ),
+                    );
                     return;
                 }
                 try {

@@ -110,14 +110,29 @@ export function parseKubeconfig(text: string, source: string, base: string): Raw
         return empty;
     }
     if (!isObject(doc)) {
-        throw new KubeconfigError(`${source} is not a kubeconfig (expected a mapping with clusters, contexts and users)`);
+        throw new KubeconfigError(
+            `${source} is not a kubeconfig (expected a mapping with clusters, contexts and users)`,
+        );
     }
-    const clusters = new Map([...namedMap(doc["clusters"], "cluster", source)].map(([n, c]) => [n, withPaths(c, base, ["certificate-authority"])]));
+    const clusters = new Map(
+        [...namedMap(doc["clusters"], "cluster", source)].map(([n, c]) => [
+            n,
+            withPaths(c, base, ["certificate-authority"]),
+        ]),
+    );
     const users = new Map(
-        [...namedMap(doc["users"], "user", source)].map(([n, u]) => [n, withPaths(u, base, ["client-certificate", "client-key", "token-file"])]),
+        [...namedMap(doc["users"], "user", source)].map(([n, u]) => [
+            n,
+            withPaths(u, base, ["client-certificate", "client-key", "token-file"]),
+        ]),
     );
     const current = doc["current-context"];
-    return { clusters, contexts: namedMap(doc["contexts"], "context", source), users, currentContext: typeof current === "string" ? current : "" };
+    return {
+        clusters,
+        contexts: namedMap(doc["contexts"], "context", source),
+        users,
+        currentContext: typeof current === "string" ? current : "",
+    };
 }
 
 /** Reads one kubeconfig file (`clientcmd.LoadFromFile`); undefined when it does not exist. */
@@ -129,7 +144,9 @@ export function readKubeconfigFile(file: string): RawKubeconfig | undefined {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") {
             return undefined;
         }
-        throw new KubeconfigError(`the kubeconfig file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        throw new KubeconfigError(
+            `the kubeconfig file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        );
     }
     return parseKubeconfig(text, `the kubeconfig file ${file}`, path.dirname(path.resolve(file)));
 }
@@ -179,26 +196,36 @@ export function selectContext(config: RawKubeconfig, overrides: Overrides, confi
     const contextName = overrideContext !== "" ? overrideContext : config.currentContext;
     const context = config.contexts.get(contextName);
     if (overrideContext !== "" && context === undefined) {
-        throw new KubeconfigError(`the kubeconfig has no context "${overrideContext}" (the provider's context setting)`);
+        throw new KubeconfigError(
+            `the kubeconfig has no context "${overrideContext}" (the provider's context setting)`,
+        );
     }
     const overrideCluster = overrides.cluster ?? "";
     const clusterName = overrideCluster !== "" ? overrideCluster : str(context?.["cluster"]);
     const cluster = config.clusters.get(clusterName);
     if (overrideCluster !== "" && cluster === undefined) {
-        throw new KubeconfigError(`the kubeconfig has no cluster "${overrideCluster}" (the provider's cluster setting)`);
+        throw new KubeconfigError(
+            `the kubeconfig has no cluster "${overrideCluster}" (the provider's cluster setting)`,
+        );
     }
     const problems: string[] = [];
     if (confirmContext !== "" && !config.contexts.has(confirmContext)) {
         problems.push(`its current context "${confirmContext}" is not defined`);
     }
-    const emptyCluster = cluster === undefined || Object.values(cluster).every((v) => v === undefined || v === null || v === "" || v === false);
+    const emptyCluster =
+        cluster === undefined ||
+        Object.values(cluster).every((v) => v === undefined || v === null || v === "" || v === false);
     if (emptyCluster && problems.length === 0) {
         throw new EmptyConfigError(
-            contextName === "" ? "the kubeconfig sets no current context" : `context "${contextName}" names no cluster with a server in the kubeconfig`,
+            contextName === ""
+                ? "the kubeconfig sets no current context"
+                : `context "${contextName}" names no cluster with a server in the kubeconfig`,
         );
     }
     if (!emptyCluster && str(cluster?.["server"]) === "") {
-        problems.push(clusterName === "" ? "the default cluster has no server" : `cluster "${clusterName}" has no server`);
+        problems.push(
+            clusterName === "" ? "the default cluster has no server" : `cluster "${clusterName}" has no server`,
+        );
     }
     if (problems.length > 0) {
         throw new KubeconfigError(`the kubeconfig is not usable: ${problems.join("; ")}`);

@@ -112,7 +112,10 @@ function explicitConfig(value: string, projectDir: string): { config: RawKubecon
         // The provider would parse the path as contents and fail; say what the user meant.
         throw new KubeconfigError(`the kubeconfig file ${file} does not exist`);
     }
-    return { config: parseKubeconfig(value, "the kubeconfig contents", projectDir), source: "the kubeconfig contents in the provider settings" };
+    return {
+        config: parseKubeconfig(value, "the kubeconfig contents", projectDir),
+        source: "the kubeconfig contents in the provider settings",
+    };
 }
 
 /** KUBECONFIG split and deduplicated (`filepath.SplitList`, `deduplicate`), or [$HOME/.kube/config]. */
@@ -140,7 +143,11 @@ function ambient(settings: KubeSettings, projectDir: string, serviceAccountDir: 
     const overrideContext = settings.context ?? "";
     const names = found.map((f) => f.file).join(", ");
     try {
-        const selection = selectContext(merged, settings, overrideContext !== "" ? overrideContext : merged.currentContext);
+        const selection = selectContext(
+            merged,
+            settings,
+            overrideContext !== "" ? overrideContext : merged.currentContext,
+        );
         return { selection, source: fromEnv ? `KUBECONFIG (${names})` : names };
     } catch (err) {
         if (!(err instanceof EmptyConfigError)) {
@@ -150,7 +157,9 @@ function ambient(settings: KubeSettings, projectDir: string, serviceAccountDir: 
             return { selection: inClusterSelection(serviceAccountDir), source: "the in-cluster service account" };
         }
         if (found.length === 0) {
-            const where = fromEnv ? `KUBECONFIG (${files.join(":")}) names no existing file` : `KUBECONFIG is not set and ${files[0] ?? ""} does not exist`;
+            const where = fromEnv
+                ? `KUBECONFIG (${files.join(":")}) names no existing file`
+                : `KUBECONFIG is not set and ${files[0] ?? ""} does not exist`;
             throw new KubeconfigError(`no kubeconfig: ${where}, and this is not a pod with a service account`);
         }
         throw new KubeconfigError(`${err.message} (${fromEnv ? `KUBECONFIG: ${names}` : names})`);
@@ -179,7 +188,9 @@ export async function loadKubeconfig(settings: KubeSettings, options: LoadOption
     const server = String(selection.cluster["server"]);
     const { exec, ...user } = selection.user ?? {};
     // Plain-HTTP servers have no TLS to verify; client-node refuses them otherwise, client-go does not.
-    const cluster = server.startsWith("http:") ? { ...selection.cluster, "insecure-skip-tls-verify": true } : selection.cluster;
+    const cluster = server.startsWith("http:")
+        ? { ...selection.cluster, "insecure-skip-tls-verify": true }
+        : selection.cluster;
     const k8s = await import("@kubernetes/client-node");
     const kc = new k8s.KubeConfig();
     try {
@@ -195,5 +206,11 @@ export async function loadKubeconfig(settings: KubeSettings, options: LoadOption
         throw new KubeconfigError(`${source} cannot be used (${(err as Error).message.split("\n")[0]})`);
     }
     const execConfig = execConfigOf(exec, selection.userName);
-    return { kc, server, context: selection.contextName, source, ...(execConfig === undefined ? {} : { exec: execConfig }) };
+    return {
+        kc,
+        server,
+        context: selection.contextName,
+        source,
+        ...(execConfig === undefined ? {} : { exec: execConfig }),
+    };
 }

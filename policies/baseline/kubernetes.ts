@@ -151,7 +151,11 @@ export class KubernetesBaseline implements Baseline {
     private async readClaims(namespace: string): Promise<readonly DeployedClaim[]> {
         const conn = await this.api.connect();
         const where = `persistentvolumeclaims in namespace ${namespace}`;
-        const res = await this.api.get(conn, `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims`, where);
+        const res = await this.api.get(
+            conn,
+            `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims`,
+            where,
+        );
         if (res.status === 404) {
             return [];
         }
@@ -171,9 +175,15 @@ export class KubernetesBaseline implements Baseline {
             return undefined;
         }
         this.expectOk(conn, res, where, namespace, StatefulSets);
-        const sts = deployedFromManifest({ apiVersion: "apps/v1", kind: "StatefulSet", ...this.parse(res, where) }, namespace);
+        const sts = deployedFromManifest(
+            { apiVersion: "apps/v1", kind: "StatefulSet", ...this.parse(res, where) },
+            namespace,
+        );
         if (sts === undefined) {
-            throw new BaselineUnreadableError(this.target, `the API answered for ${where} with something that is not a StatefulSet`);
+            throw new BaselineUnreadableError(
+                this.target,
+                `the API answered for ${where} with something that is not a StatefulSet`,
+            );
         }
         return sts;
     }
@@ -185,7 +195,11 @@ export class KubernetesBaseline implements Baseline {
     private async readList(labelSelector: string): Promise<readonly DeployedStatefulSet[]> {
         const conn = await this.api.connect();
         const where = "statefulsets in all namespaces";
-        const all = await this.api.get(conn, `/apis/apps/v1/statefulsets?labelSelector=${encodeURIComponent(labelSelector)}`, where);
+        const all = await this.api.get(
+            conn,
+            `/apis/apps/v1/statefulsets?labelSelector=${encodeURIComponent(labelSelector)}`,
+            where,
+        );
         this.expectOk(conn, all, where, undefined, StatefulSets);
         return this.items(all, where, asStatefulSet);
     }
@@ -224,7 +238,13 @@ export class KubernetesBaseline implements Baseline {
     }
 
     /** Throws the unreadable error of a non-200 answer; `resource` is the RBAC resource to grant. */
-    private expectOk(conn: Connection, res: ApiResponse, where: string, namespace: string | undefined, resource: string): void {
+    private expectOk(
+        conn: Connection,
+        res: ApiResponse,
+        where: string,
+        namespace: string | undefined,
+        resource: string,
+    ): void {
         if (res.status === 200) {
             return;
         }
@@ -239,7 +259,10 @@ export class KubernetesBaseline implements Baseline {
         if (res.status === 403) {
             const denied = `the credentials of context "${conn.context}" may not read ${where} (403 Forbidden${detail})`;
             if (namespace !== undefined) {
-                throw new BaselineUnreadableError(this.target, `${denied}; grant get and list on ${resource} in namespace ${namespace}`);
+                throw new BaselineUnreadableError(
+                    this.target,
+                    `${denied}; grant get and list on ${resource} in namespace ${namespace}`,
+                );
             }
             throw new BaselineUnreadableError(
                 this.target,
@@ -250,6 +273,9 @@ export class KubernetesBaseline implements Baseline {
                     `elasticell-guard-read --clusterrole=elasticell-guard-read --user=<user> (or --serviceaccount=<namespace>:<name>)\``,
             );
         }
-        throw new BaselineUnreadableError(this.target, `reading ${where} from ${conn.server} failed with HTTP ${res.status}${detail}`);
+        throw new BaselineUnreadableError(
+            this.target,
+            `reading ${where} from ${conn.server} failed with HTTP ${res.status}${detail}`,
+        );
     }
 }

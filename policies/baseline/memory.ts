@@ -55,7 +55,10 @@ export class MemoryBaseline implements Baseline {
         return this.statefulSets.filter((s) => matchesSelector(s.labels, selector));
     }
 
-    async listPods(namespace: string, selector: Readonly<Record<string, string>>): Promise<readonly DeployedPod[] | undefined> {
+    async listPods(
+        namespace: string,
+        selector: Readonly<Record<string, string>>,
+    ): Promise<readonly DeployedPod[] | undefined> {
         this.podReads++;
         this.failIf(this.unreadable ?? this.pods.unreadable);
         if (this.pods.none === true) {

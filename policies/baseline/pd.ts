@@ -21,7 +21,13 @@ export const PdStoreState = { Up: 0, Offline: 1, Tombstone: 2 } as const;
 
 /** Name of a store state, for messages. */
 export function stateName(state: number): string {
-    return state === PdStoreState.Up ? "Up" : state === PdStoreState.Offline ? "Offline" : state === PdStoreState.Tombstone ? "Tombstone" : `state ${state}`;
+    return state === PdStoreState.Up
+        ? "Up"
+        : state === PdStoreState.Offline
+          ? "Offline"
+          : state === PdStoreState.Tombstone
+            ? "Tombstone"
+            : `state ${state}`;
 }
 
 /** One store as PD reports it. */
@@ -60,7 +66,9 @@ function escape(s: string): string {
 /** The Store ordinal a store's address names, for this cluster and namespace. */
 export function storeOrdinal(address: string, cluster: string, namespace: string): number | undefined {
     const sts = `${cluster}-store`;
-    const m = new RegExp(`^${escape(sts)}-(0|[1-9][0-9]*)\\.${escape(sts)}-peer\\.${escape(namespace)}(\\.svc(\\.[a-z0-9.-]+)?)?:10800$`).exec(address);
+    const m = new RegExp(
+        `^${escape(sts)}-(0|[1-9][0-9]*)\\.${escape(sts)}-peer\\.${escape(namespace)}(\\.svc(\\.[a-z0-9.-]+)?)?:10800$`,
+    ).exec(address);
     return m === null ? undefined : Number(m[1]);
 }
 
@@ -79,7 +87,9 @@ export function envelopeValue(body: string): unknown {
         throw new Error(`PD answered with something that is not JSON (${body.slice(0, 80).trim()})`);
     }
     if (env.code !== 0) {
-        throw new PdErrorAnswer(typeof env.error === "string" && env.error !== "" ? env.error : `code ${String(env.code)}`);
+        throw new PdErrorAnswer(
+            typeof env.error === "string" && env.error !== "" ? env.error : `code ${String(env.code)}`,
+        );
     }
     return env.value;
 }
@@ -127,12 +137,18 @@ function rbacDenial(res: { status: number; body: string }): string | undefined {
 export function getUrl(url: URL, timeoutMs: number): Promise<{ status: number; body: string }> {
     const client = url.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
-        const req = client.request(url, { method: "GET", headers: { Accept: "application/json" }, timeout: timeoutMs }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-            res.on("error", reject);
-        });
+        const req = client.request(
+            url,
+            { method: "GET", headers: { Accept: "application/json" }, timeout: timeoutMs },
+            (res) => {
+                const chunks: Buffer[] = [];
+                res.on("data", (c: Buffer) => chunks.push(c));
+                res.on("end", () =>
+                    resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+                );
+                res.on("error", reject);
+            },
+        );
         req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
         req.on("error", reject);
         req.end();
@@ -144,7 +160,12 @@ export function getUrl(url: URL, timeoutMs: number): Promise<{ status: number; b
  * `baseline` reads (or `access.apiUrl`). Throws `BaselineUnreadableError` when PD cannot be read:
  * a render directory, an API server or PD that does not answer, refused credentials, an error envelope.
  */
-export async function readPdStores(baseline: Baseline, namespace: string, cluster: string, access: PdAccess = {}): Promise<PdStores> {
+export async function readPdStores(
+    baseline: Baseline,
+    namespace: string,
+    cluster: string,
+    access: PdAccess = {},
+): Promise<PdStores> {
     const timeoutMs = access.timeoutMs ?? DefaultTimeoutMs;
     const target = `PD of cluster "${cluster}"`;
     let source: string;
@@ -155,7 +176,10 @@ export async function readPdStores(baseline: Baseline, namespace: string, cluste
         try {
             res = await getUrl(url, timeoutMs);
         } catch (err) {
-            throw new BaselineUnreadableError(target, `reading ${url.href} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+            throw new BaselineUnreadableError(
+                target,
+                `reading ${url.href} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+            );
         }
     } else if (baseline instanceof KubernetesBaseline) {
         const client = new ApiClient(baseline.settings, target, timeoutMs);
@@ -175,7 +199,10 @@ export async function readPdStores(baseline: Baseline, namespace: string, cluste
         throw new BaselineUnreadableError(target, `${baseline.target} has no PD to read (only a live cluster has one)`);
     }
     if (res.status !== 200) {
-        throw new BaselineUnreadableError(target, `reading PD's stores from ${source} failed with HTTP ${res.status}: ${res.body.slice(0, 120).trim()}`);
+        throw new BaselineUnreadableError(
+            target,
+            `reading PD's stores from ${source} failed with HTTP ${res.status}: ${res.body.slice(0, 120).trim()}`,
+        );
     }
     try {
         return { source, stores: parseStores(res.body, cluster, namespace) };

@@ -14,7 +14,8 @@ function containerReason(status: unknown): string | undefined {
     for (const list of ["initContainerStatuses", "containerStatuses"]) {
         const statuses = at(status, list);
         for (const s of Array.isArray(statuses) ? statuses : []) {
-            const reason = optString(at(s, "state", "waiting", "reason")) ?? optString(at(s, "state", "terminated", "reason"));
+            const reason =
+                optString(at(s, "state", "waiting", "reason")) ?? optString(at(s, "state", "terminated", "reason"));
             if (reason !== undefined) {
                 return reason;
             }

@@ -30,4 +30,3 @@ export function findProjectDir(starts: readonly (string | undefined)[] = [proces
     }
     return process.cwd();
 }
-

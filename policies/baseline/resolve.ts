@@ -77,13 +77,22 @@ export function targetOf(provider: PolicyProviderResource | undefined, projectDi
         const directory = path.resolve(projectDir(), render);
         return {
             known: true,
-            value: { kind: "render", key: `render|${directory}|${namespace ?? ""}`, origin: `provider "${provider.name}"`, directory, namespace },
+            value: {
+                kind: "render",
+                key: `render|${directory}|${namespace ?? ""}`,
+                origin: `provider "${provider.name}"`,
+                directory,
+                namespace,
+            },
         };
     }
     const kubeconfig = value("kubeconfig");
     const context = value("context");
     const cluster = value("cluster");
-    const origin = kubeconfig === undefined ? `the ambient kubeconfig (provider "${provider.name}")` : `provider "${provider.name}"`;
+    const origin =
+        kubeconfig === undefined
+            ? `the ambient kubeconfig (provider "${provider.name}")`
+            : `provider "${provider.name}"`;
     return {
         known: true,
         value: {

@@ -108,7 +108,8 @@ export function storageClassFromManifest(obj: unknown): DeployedStorageClass | u
     return {
         name,
         allowVolumeExpansion: at(obj, "allowVolumeExpansion") === true,
-        isDefault: stringMap(at(obj, "metadata", "annotations"))["storageclass.kubernetes.io/is-default-class"] === "true",
+        isDefault:
+            stringMap(at(obj, "metadata", "annotations"))["storageclass.kubernetes.io/is-default-class"] === "true",
     };
 }
 
@@ -155,7 +156,10 @@ export interface Baseline {
      * to read (a render directory): callers then skip their health checks. Throws
      * `BaselineUnreadableError`.
      */
-    listPods(namespace: string, selector: Readonly<Record<string, string>>): Promise<readonly DeployedPod[] | undefined>;
+    listPods(
+        namespace: string,
+        selector: Readonly<Record<string, string>>,
+    ): Promise<readonly DeployedPod[] | undefined>;
     /**
      * Every PVC of `namespace` (callers match them by name: a StatefulSet names its claims
      * `<template>-<statefulset>-<ordinal>`, whatever their labels). Undefined when the target has no
@@ -227,7 +231,10 @@ function objects(v: unknown): object[] {
 
 function containers(podSpec: unknown): DeployedContainer[] {
     const out: DeployedContainer[] = [];
-    for (const [list, init] of [["initContainers", true], ["containers", false]] as const) {
+    for (const [list, init] of [
+        ["initContainers", true],
+        ["containers", false],
+    ] as const) {
         for (const c of objects(at(podSpec, list))) {
             const image = optString(at(c, "image"));
             out.push({

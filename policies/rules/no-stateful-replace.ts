@@ -60,7 +60,12 @@ function storageDifference(
     }
     const path = `spec.volumeClaimTemplates[${live.name}].resources.requests.storage`;
     if (live.storage === undefined) {
-        return { path, deployed: none, requested, instead: `keep the template without a storage request; ${newCluster}.` };
+        return {
+            path,
+            deployed: none,
+            requested,
+            instead: `keep the template without a storage request; ${newCluster}.`,
+        };
     }
     const keep = `keep the deployed size ${live.storage}: \`pulumi config set --path ${c.tier}.storage.size ${live.storage}\`.`;
     const order = compareQuantities(requested, live.storage);
@@ -102,7 +107,12 @@ function modesDifference(live: DeployedClaimTemplate, modes: readonly string[] |
     }
     const deployed = listText(live.accessModes);
     const path = `spec.volumeClaimTemplates[${live.name}].accessModes`;
-    return { path, deployed, requested: listText(modes), instead: `keep the deployed access modes ${deployed}; ${newCluster}.` };
+    return {
+        path,
+        deployed,
+        requested: listText(modes),
+        instead: `keep the deployed access modes ${deployed}; ${newCluster}.`,
+    };
 }
 
 function templateDifferences(c: Case, sts: DeployedStatefulSet, planned: readonly ClaimTemplateInputs[]): Difference[] {
@@ -151,12 +161,18 @@ function immutableDifferences(c: Case, sts: DeployedStatefulSet): Difference[] {
     const serviceName = p.serviceName ?? "";
     if (serviceName !== (sts.serviceName ?? "")) {
         const deployed = sts.serviceName ?? none;
-        out.push({ path: "spec.serviceName", deployed, requested: serviceName || none, instead: `keep serviceName ${deployed}; ${newCluster}.` });
+        out.push({
+            path: "spec.serviceName",
+            deployed,
+            requested: serviceName || none,
+            instead: `keep serviceName ${deployed}; ${newCluster}.`,
+        });
     }
     const policy = p.podManagementPolicy ?? DefaultPodManagementPolicy;
     const livePolicy = sts.podManagementPolicy ?? DefaultPodManagementPolicy;
     if (policy !== livePolicy) {
-        const requested = p.podManagementPolicy === undefined ? `${policy} (not set in the plan: the API server's default)` : policy;
+        const requested =
+            p.podManagementPolicy === undefined ? `${policy} (not set in the plan: the API server's default)` : policy;
         const instead = `keep podManagementPolicy ${livePolicy}; ${newCluster}.`;
         out.push({ path: "spec.podManagementPolicy", deployed: livePolicy, requested, instead });
     }
@@ -184,11 +200,15 @@ function readPlan(props: StatefulSetInputs) {
     }));
 }
 
-const description = "A deployed PD or Store StatefulSet must keep the fields whose change makes the provider replace it.";
+const description =
+    "A deployed PD or Store StatefulSet must keep the fields whose change makes the provider replace it.";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
 export function makeNoStatefulReplace(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
-    return makeStatefulSetGuard({ name: noStatefulReplaceName, description, tiers: StatefulTiers, readPlan, judge }, deps);
+    return makeStatefulSetGuard(
+        { name: noStatefulReplaceName, description, tiers: StatefulTiers, readPlan, judge },
+        deps,
+    );
 }
 
 /** The rule as the pack runs it. */

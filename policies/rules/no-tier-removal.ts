@@ -8,12 +8,26 @@ import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from 
 import { targetOf, type Target } from "../baseline/resolve";
 import { BaselineUnreadableError, type DeployedStatefulSet } from "../baseline/types";
 import { guardSchemaProperties, type GuardConfig } from "../config";
-import { defaultGuardDeps, reportGuarded, reportUnknown, reportUnreadable, subjectOf, type GuardDeps, type GuardRun } from "../guard";
+import {
+    defaultGuardDeps,
+    reportGuarded,
+    reportUnknown,
+    reportUnreadable,
+    subjectOf,
+    type GuardDeps,
+    type GuardRun,
+} from "../guard";
 import { knownString } from "../known";
 import { AppName, LabelKeys, ResourceTypes, StackAnnotation, StatefulTiers } from "../labels";
 import { overrideHowTo, whyTierRemoval } from "../messages";
 import { overrideExample, type OverrideScope } from "../override";
-import { configuredStack, stackFromAnnotations, stackSchemaProperties, type StackConfig, type StackIdentity } from "../stack-identity";
+import {
+    configuredStack,
+    stackFromAnnotations,
+    stackSchemaProperties,
+    type StackConfig,
+    type StackIdentity,
+} from "../stack-identity";
 import { objectRef, tierOfLabels } from "../statefulset";
 
 /** Policy name. */
@@ -36,7 +50,13 @@ interface Plan {
 }
 
 function readPlan(resources: readonly PolicyResource[], deps: GuardDeps): Plan {
-    const plan: Plan = { objects: new Set(), targets: new Map(), namespaces: new Set(), owners: new Set(), unknown: [] };
+    const plan: Plan = {
+        objects: new Set(),
+        targets: new Map(),
+        namespaces: new Set(),
+        owners: new Set(),
+        unknown: [],
+    };
     const addTarget = (t: ReturnType<typeof targetOf>): Target | undefined => {
         if (!t.known) {
             plan.unknown.push(t.detail);
@@ -88,7 +108,8 @@ function projectOf(args: StackValidationArgs, deps: GuardDeps): string | undefin
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
 export function makeNoTierRemoval(deps: GuardDeps = defaultGuardDeps()): StackValidationPolicy {
-    const description = "A plan must not delete a deployed PD or Store StatefulSet of an elasticell cluster owned by this stack.";
+    const description =
+        "A plan must not delete a deployed PD or Store StatefulSet of an elasticell cluster owned by this stack.";
     return {
         name: noTierRemovalName,
         description,

@@ -38,7 +38,9 @@ export function makePdReplicasFixed(deps: GuardDeps = defaultGuardDeps()): Resou
                 }
                 const orphaned = size.volumes.filter((v) => v.ordinal >= c.requested.count).map((v) => v.name);
                 if (c.requested.count < n && orphaned.length > 0) {
-                    notes.push(`The volumes ${listText(orphaned)} hold members' data that the new size would leave behind.`);
+                    notes.push(
+                        `The volumes ${listText(orphaned)} hold members' data that the new size would leave behind.`,
+                    );
                 }
                 return [
                     {

@@ -25,7 +25,9 @@ export const pdbPerTier: StackValidationPolicy = {
                 continue;
             }
             const ns = knownString(() => r.props["metadata"]?.["namespace"]);
-            const labels = readKnown(() => ({ ...(r.props["spec"]?.["selector"]?.["matchLabels"] ?? {}) }) as Record<string, string>);
+            const labels = readKnown(
+                () => ({ ...(r.props["spec"]?.["selector"]?.["matchLabels"] ?? {}) }) as Record<string, string>,
+            );
             if (ns.known && labels.known) {
                 pdbs.push({ namespace: ns.value, matchLabels: labels.value });
             }

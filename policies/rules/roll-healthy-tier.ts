@@ -19,7 +19,9 @@ import type { ContainerInputs, StatefulSetInputs } from "../statefulset";
 export const rollHealthyTierName = "elasticell-roll-healthy-tier";
 
 /** A planned container, reduced to the fields whose change rolls the pods. */
-type PlannedContainer = Pick<ContainerInputs, "name" | "image" | "command" | "args" | "env"> & { readonly init: boolean };
+type PlannedContainer = Pick<ContainerInputs, "name" | "image" | "command" | "args" | "env"> & {
+    readonly init: boolean;
+};
 
 /** The pod template as the plan sets it. */
 interface PlannedTemplate {
@@ -41,7 +43,10 @@ function readPlan(props: StatefulSetInputs) {
     return readPlain<PlannedTemplate>(() => ({
         labels: props.spec?.template?.metadata?.labels,
         annotations: props.spec?.template?.metadata?.annotations,
-        containers: [...pick(props.spec?.template?.spec?.initContainers, true), ...pick(props.spec?.template?.spec?.containers, false)],
+        containers: [
+            ...pick(props.spec?.template?.spec?.initContainers, true),
+            ...pick(props.spec?.template?.spec?.containers, false),
+        ],
     }));
 }
 
@@ -145,11 +150,15 @@ async function judge(c: Case): Promise<string[]> {
     ];
 }
 
-const description = "A plan may roll the pods of a PD or Store tier only while every pod of that tier and of PD is Ready.";
+const description =
+    "A plan may roll the pods of a PD or Store tier only while every pod of that tier and of PD is Ready.";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
 export function makeRollHealthyTier(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
-    return makeStatefulSetGuard({ name: rollHealthyTierName, description, tiers: StatefulTiers, readPlan, judge }, deps);
+    return makeStatefulSetGuard(
+        { name: rollHealthyTierName, description, tiers: StatefulTiers, readPlan, judge },
+        deps,
+    );
 }
 
 /** The rule as the pack runs it. */

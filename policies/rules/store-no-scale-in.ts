@@ -60,9 +60,19 @@ function scaleIn(c: ReplicaCase<StoreNoScaleInConfig>, n: number, how: string, p
  * Undefined when PD reports the scale-in safe (every removed store Tombstone, `floor` stores Up);
  * otherwise what PD says, or why it could not be read (then the scale-in is refused: fail closed).
  */
-async function pdVerdict(c: ReplicaCase<StoreNoScaleInConfig>, requested: number, n: number, floor: number): Promise<string | undefined> {
+async function pdVerdict(
+    c: ReplicaCase<StoreNoScaleInConfig>,
+    requested: number,
+    n: number,
+    floor: number,
+): Promise<string | undefined> {
     try {
-        const pd = await readPdStores(c.baseline, c.namespace, c.cluster, c.config.pdApiUrl === undefined ? {} : { apiUrl: c.config.pdApiUrl });
+        const pd = await readPdStores(
+            c.baseline,
+            c.namespace,
+            c.cluster,
+            c.config.pdApiUrl === undefined ? {} : { apiUrl: c.config.pdApiUrl },
+        );
         const verdict = judgeDrain(pd.stores, c.name, requested, n, floor);
         return verdict.drained ? undefined : `${verdict.why.join("; ")} (read from ${pd.source}).`;
     } catch (err) {
@@ -78,7 +88,8 @@ export function makeStoreNoScaleIn(deps: GuardDeps = defaultGuardDeps()): Resour
     return makeReplicaGuard<StoreNoScaleInConfig>(
         {
             name: storeNoScaleInName,
-            description: "Store replicas of an elasticell cluster must not go below the deployed size or the configured floor.",
+            description:
+                "Store replicas of an elasticell cluster must not go below the deployed size or the configured floor.",
             tier: "store",
             extraSchema: {
                 storeMinReplicas: {

@@ -10,7 +10,13 @@ import { defaultGuardDeps, labelled, makeStatefulSetGuard, type GuardDeps, type 
 import { knownString, type Known } from "../known";
 import { StackAnnotation, StatefulTiers } from "../labels";
 import { whyAdoption } from "../messages";
-import { configuredStack, stackFromAnnotations, stackSchemaProperties, type StackConfig, type StackIdentity } from "../stack-identity";
+import {
+    configuredStack,
+    stackFromAnnotations,
+    stackSchemaProperties,
+    type StackConfig,
+    type StackIdentity,
+} from "../stack-identity";
 import type { StatefulSetInputs } from "../statefulset";
 
 /** Policy name. */
@@ -20,16 +26,26 @@ export const tierOwnerName = "elasticell-tier-owner";
 export interface TierOwnerConfig extends GuardConfig, StackConfig {}
 
 /** The running stack: config, then run context, then the planned object's own annotation. */
-function runningStack(props: StatefulSetInputs, config: TierOwnerConfig, deps: GuardDeps): Known<StackIdentity | undefined> {
+function runningStack(
+    props: StatefulSetInputs,
+    config: TierOwnerConfig,
+    deps: GuardDeps,
+): Known<StackIdentity | undefined> {
     const known = configuredStack(config, deps.context());
     if (known !== undefined) {
         return { known: true, value: known };
     }
-    const own = labelled(`metadata.annotations["${StackAnnotation}"]`, knownString(() => props.metadata?.annotations?.[StackAnnotation]));
+    const own = labelled(
+        `metadata.annotations["${StackAnnotation}"]`,
+        knownString(() => props.metadata?.annotations?.[StackAnnotation]),
+    );
     if (!own.known) {
         return own;
     }
-    return { known: true, value: own.value === undefined ? undefined : stackFromAnnotations([own.value], "the planned StatefulSet") };
+    return {
+        known: true,
+        value: own.value === undefined ? undefined : stackFromAnnotations([own.value], "the planned StatefulSet"),
+    };
 }
 
 function judge(c: StatefulSetCase<TierOwnerConfig, StackIdentity | undefined>): string[] {

@@ -21,7 +21,15 @@ import type { Baseline, DeployedClaim } from "../baseline/types";
 import { BaselineUnreadableError } from "../baseline/types";
 import { plannedClaim, PersistentVolumeClaim, type ClaimInputs, type PlannedClaim } from "../claim";
 import { guardSchemaProperties, type GuardConfig } from "../config";
-import { defaultGuardDeps, labelled, reportGuarded, reportUnknown, reportUnreadable, type GuardDeps, type GuardRun } from "../guard";
+import {
+    defaultGuardDeps,
+    labelled,
+    reportGuarded,
+    reportUnknown,
+    reportUnreadable,
+    type GuardDeps,
+    type GuardRun,
+} from "../guard";
 import { deployedSize } from "../deployed-size";
 import { statefulSetName, StatefulTiers, type TierKind } from "../labels";
 import { overrideHowTo, whyPdFixed } from "../messages";
@@ -169,7 +177,9 @@ export async function newPdMember(
     if (parsed === undefined) {
         return undefined;
     }
-    const size = await deployedSize(baseline, "pd", namespace, sts, await baseline.getStatefulSet(namespace, sts), [parsed.template]);
+    const size = await deployedSize(baseline, "pd", namespace, sts, await baseline.getStatefulSet(namespace, sts), [
+        parsed.template,
+    ]);
     if (size === undefined || parsed.ordinal < size.count) {
         return undefined;
     }
@@ -182,7 +192,8 @@ export async function newPdMember(
     );
 }
 
-const description = "A PD or Store volume may only grow, in place, where its StorageClass allows expansion; never shrink or change class.";
+const description =
+    "A PD or Store volume may only grow, in place, where its StorageClass allows expansion; never shrink or change class.";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
 export function makeVolumeGrowth(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
@@ -191,55 +202,73 @@ export function makeVolumeGrowth(deps: GuardDeps = defaultGuardDeps()): Resource
         description,
         enforcementLevel: "mandatory",
         configSchema: { properties: { ...guardSchemaProperties } },
-        validateResource: validateResourceOfType(PersistentVolumeClaim, async (props: ClaimInputs, args, reportViolation) => {
-            const id = tierOfLabels(props.metadata?.labels);
-            if (id === undefined || !(StatefulTiers as readonly TierKind[]).includes(id.tier)) {
-                return;
-            }
-            const run: GuardRun = {
-                rule: volumeGrowthName,
-                reporter: { reportViolation, description, urn: args.urn },
-                config: args.getConfig<GuardConfig>(),
-                deps,
-            };
-            const meta = { metadata: props.metadata };
-            const name = plannedName(meta);
-            const target = targetOf(args.provider, deps.projectDir);
-            const namespace = plannedNamespace(meta, target.known ? target.value.namespace : undefined);
-            const ref = objectRef(namespace.known ? namespace.value : "<unknown>", name.known ? name.value ?? args.name : "<unknown>");
-            const subject = `elasticell cluster "${id.cluster}", tier ${id.tier}, PersistentVolumeClaim ${ref}`;
-            const scope = { cluster: id.cluster, tier: id.tier };
-            const planned = plannedClaim(props);
-            if (!planned.known || !name.known || !namespace.known || !target.known) {
-                const fields = [planned, labelled("metadata.name", name), labelled("metadata.namespace", namespace), labelled("the provider", target)];
-                reportUnknown(run, subject, fields.flatMap((k) => (k.known ? [] : [k.detail])).join("; "), { scope });
-                return;
-            }
-            const claimName = name.value ?? args.name;
-            let problems: string[];
-            try {
-                const baseline = deps.resolver.baselineFor(target.value);
-                const claims = await baseline.listClaims(namespace.value);
-                const live = claims?.find((cl) => cl.name === claimName);
-                problems = await judgeClaim({ subject, tier: id.tier, planned: planned.value, live, baseline });
-                // A render directory has no claims, but its StatefulSet still tells PD's deployed size.
-                const member = live === undefined && id.tier === "pd"
-                    ? await newPdMember(baseline, id.cluster, namespace.value, claimName, subject)
-                    : undefined;
-                if (member !== undefined) {
-                    reportGuarded(run, `${member}\n${overrideHowTo(volumeGrowthName, overrideExample(volumeGrowthName, scope, deps.now()))}`, { scope });
-                }
-            } catch (err) {
-                if (err instanceof BaselineUnreadableError) {
-                    reportUnreadable(run, subject, err, { scope });
+        validateResource: validateResourceOfType(
+            PersistentVolumeClaim,
+            async (props: ClaimInputs, args, reportViolation) => {
+                const id = tierOfLabels(props.metadata?.labels);
+                if (id === undefined || !(StatefulTiers as readonly TierKind[]).includes(id.tier)) {
                     return;
                 }
-                throw err;
-            }
-            for (const message of problems) {
-                reportGuarded(run, message, { scope, notOverridable: apiRefuses });
-            }
-        }),
+                const run: GuardRun = {
+                    rule: volumeGrowthName,
+                    reporter: { reportViolation, description, urn: args.urn },
+                    config: args.getConfig<GuardConfig>(),
+                    deps,
+                };
+                const meta = { metadata: props.metadata };
+                const name = plannedName(meta);
+                const target = targetOf(args.provider, deps.projectDir);
+                const namespace = plannedNamespace(meta, target.known ? target.value.namespace : undefined);
+                const ref = objectRef(
+                    namespace.known ? namespace.value : "<unknown>",
+                    name.known ? (name.value ?? args.name) : "<unknown>",
+                );
+                const subject = `elasticell cluster "${id.cluster}", tier ${id.tier}, PersistentVolumeClaim ${ref}`;
+                const scope = { cluster: id.cluster, tier: id.tier };
+                const planned = plannedClaim(props);
+                if (!planned.known || !name.known || !namespace.known || !target.known) {
+                    const fields = [
+                        planned,
+                        labelled("metadata.name", name),
+                        labelled("metadata.namespace", namespace),
+                        labelled("the provider", target),
+                    ];
+                    reportUnknown(run, subject, fields.flatMap((k) => (k.known ? [] : [k.detail])).join("; "), {
+                        scope,
+                    });
+                    return;
+                }
+                const claimName = name.value ?? args.name;
+                let problems: string[];
+                try {
+                    const baseline = deps.resolver.baselineFor(target.value);
+                    const claims = await baseline.listClaims(namespace.value);
+                    const live = claims?.find((cl) => cl.name === claimName);
+                    problems = await judgeClaim({ subject, tier: id.tier, planned: planned.value, live, baseline });
+                    // A render directory has no claims, but its StatefulSet still tells PD's deployed size.
+                    const member =
+                        live === undefined && id.tier === "pd"
+                            ? await newPdMember(baseline, id.cluster, namespace.value, claimName, subject)
+                            : undefined;
+                    if (member !== undefined) {
+                        reportGuarded(
+                            run,
+                            `${member}\n${overrideHowTo(volumeGrowthName, overrideExample(volumeGrowthName, scope, deps.now()))}`,
+                            { scope },
+                        );
+                    }
+                } catch (err) {
+                    if (err instanceof BaselineUnreadableError) {
+                        reportUnreadable(run, subject, err, { scope });
+                        return;
+                    }
+                    throw err;
+                }
+                for (const message of problems) {
+                    reportGuarded(run, message, { scope, notOverridable: apiRefuses });
+                }
+            },
+        ),
     };
 }
 

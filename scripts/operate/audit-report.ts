@@ -34,7 +34,9 @@ export function violationOf(event: unknown): Violation | undefined {
     }
     const message = p["message"];
     const urn = typeof p["resourceUrn"] === "string" ? p["resourceUrn"] : "";
-    const level = (typeof p["enforcementLevel"] === "string" ? p["enforcementLevel"] : "advisory") as Violation["level"];
+    const level = (
+        typeof p["enforcementLevel"] === "string" ? p["enforcementLevel"] : "advisory"
+    ) as Violation["level"];
     const m = Subject.exec(message);
     const rest = m?.[3] ?? message.split("\n").find((l) => l.trim() !== "") ?? "";
     // The first statement; a transition in it may carry its own "; note" inside the parentheses.

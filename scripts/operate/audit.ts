@@ -15,26 +15,39 @@ import { parseCli, runPulumi } from "./stack";
 async function main(): Promise<number> {
     const opts = parseCli(process.argv.slice(2), "npm run audit [-- <stack>] [--json] [--cwd <project dir>]");
     const pack = path.join(opts.projectDir, "policies");
-    const r = await runPulumi(["policy", "analyze", "--json", "--stack", opts.stack, "--policy-pack", pack], opts.projectDir);
+    const r = await runPulumi(
+        ["policy", "analyze", "--json", "--stack", opts.stack, "--policy-pack", pack],
+        opts.projectDir,
+    );
     const violations = parseAnalyzeOutput(r.stdout);
     const mandatory = violations.filter((v) => v.level === "mandatory");
     if (r.code !== 0 && mandatory.length === 0) {
-        process.stderr.write(`audit: pulumi policy analyze failed (exit ${r.code}) without a policy violation:\n${r.stderr.trim() || r.stdout.trim()}\n`);
+        process.stderr.write(
+            `audit: pulumi policy analyze failed (exit ${r.code}) without a policy violation:\n${r.stderr.trim() || r.stdout.trim()}\n`,
+        );
         return 2;
     }
     if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ stack: opts.stack, clean: mandatory.length === 0, violations }, null, 2)}\n`);
+        process.stdout.write(
+            `${JSON.stringify({ stack: opts.stack, clean: mandatory.length === 0, violations }, null, 2)}\n`,
+        );
         return mandatory.length === 0 ? 0 : 1;
     }
     const advisory = violations.filter((v) => v.level !== "mandatory");
-    const lines = [`audit of stack ${opts.stack} against policies/ (pulumi policy analyze: state inputs vs the live cluster)`];
+    const lines = [
+        `audit of stack ${opts.stack} against policies/ (pulumi policy analyze: state inputs vs the live cluster)`,
+    ];
     if (mandatory.length > 0) {
         lines.push(`${mandatory.length} mandatory violation(s):`, ...mandatory.map((v) => `  ${violationLine(v)}`));
     }
     if (advisory.length > 0) {
         lines.push(`${advisory.length} advisory finding(s):`, ...advisory.map((v) => `  ${violationLine(v)}`));
     }
-    lines.push(mandatory.length === 0 ? "CLEAN: no mandatory violation" : "DRIFT OR VIOLATION: see above; the full messages: --json, or pulumi policy analyze");
+    lines.push(
+        mandatory.length === 0
+            ? "CLEAN: no mandatory violation"
+            : "DRIFT OR VIOLATION: see above; the full messages: --json, or pulumi policy analyze",
+    );
     process.stdout.write(`${lines.join("\n")}\n`);
     return mandatory.length === 0 ? 0 : 1;
 }

@@ -60,7 +60,11 @@ async function readWith(get: Get, source: string, info: StackInfo): Promise<PdVi
         }
         return r.body;
     };
-    const system = envelopeValue(await call("system")) as { replicasNotFullCellCount?: unknown; cellCount?: unknown; alreadyBootstrapped?: unknown };
+    const system = envelopeValue(await call("system")) as {
+        replicasNotFullCellCount?: unknown;
+        cellCount?: unknown;
+        alreadyBootstrapped?: unknown;
+    };
     const storesBody = await call("stores");
     let stores: PdStoreStatus[] = [];
     let bootstrapped = system.alreadyBootstrapped !== false;
@@ -84,14 +88,18 @@ async function readWith(get: Get, source: string, info: StackInfo): Promise<PdVi
         source,
         bootstrapped,
         stores,
-        ...(typeof system.replicasNotFullCellCount === "number" ? { replicasNotFullCellCount: system.replicasNotFullCellCount } : {}),
+        ...(typeof system.replicasNotFullCellCount === "number"
+            ? { replicasNotFullCellCount: system.replicasNotFullCellCount }
+            : {}),
         ...(typeof system.cellCount === "number" ? { cellCount: system.cellCount } : {}),
     };
 }
 
 /** An API client for PD reads (its own, so a PD that does not answer never blocks the Kubernetes reads). */
 export function pdApiClient(info: StackInfo): ApiClient {
-    return new ApiClient(info.kube, `PD of cluster "${info.cluster}"`, PdTimeoutMs, { projectDir: () => info.projectDir });
+    return new ApiClient(info.kube, `PD of cluster "${info.cluster}"`, PdTimeoutMs, {
+        projectDir: () => info.projectDir,
+    });
 }
 
 /** Reads PD; never throws: an unreachable PD is a `reachable: false` view with the reason. */
@@ -106,7 +114,11 @@ export async function readPd(info: StackInfo): Promise<PdView> {
         const client = pdApiClient(info);
         const conn = await client.connect();
         source = `the service proxy of ${conn.server} (service ${info.namespace}/${info.cluster}-pd:2379)`;
-        return await readWith((api) => client.get(conn, pdProxyPath(info.namespace, info.cluster, api), `PD's ${api}`), source, info);
+        return await readWith(
+            (api) => client.get(conn, pdProxyPath(info.namespace, info.cluster, api), `PD's ${api}`),
+            source,
+            info,
+        );
     } catch (err) {
         const e = err as { reason?: unknown; message?: string; code?: string };
         const reason = typeof e.reason === "string" ? e.reason : (e.code ?? e.message ?? String(err));

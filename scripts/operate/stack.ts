@@ -51,7 +51,13 @@ export function runPulumi(args: readonly string[], cwd: string): Promise<Command
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
         child.on("error", (err: NodeJS.ErrnoException) =>
-            reject(err.code === "ENOENT" ? new Error("pulumi is not on PATH: run this through `npm run status` / `npm run audit`, or `source scripts/env.sh`") : err),
+            reject(
+                err.code === "ENOENT"
+                    ? new Error(
+                          "pulumi is not on PATH: run this through `npm run status` / `npm run audit`, or `source scripts/env.sh`",
+                      )
+                    : err,
+            ),
         );
         child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
@@ -61,7 +67,9 @@ async function pulumiJson(args: readonly string[], cwd: string): Promise<unknown
     const r = await runPulumi(args, cwd);
     if (r.code !== 0) {
         const text = r.stderr.trim() || r.stdout.trim();
-        const hint = /no stack named|unable to open state directory/.test(text) ? " (deploy the stack first: npm run deploy -- <stack>)" : "";
+        const hint = /no stack named|unable to open state directory/.test(text)
+            ? " (deploy the stack first: npm run deploy -- <stack>)"
+            : "";
         throw new Error(`pulumi ${args.join(" ")} failed: ${text}${hint}`);
     }
     return JSON.parse(r.stdout) as unknown;
@@ -78,13 +86,17 @@ export function stackInfoFrom(stack: string, projectDir: string, outputs: unknow
     const namespace = str(out["namespace"]);
     const cluster = str(out["clusterName"]);
     if (namespace === undefined || cluster === undefined) {
-        throw new Error(`stack ${stack} has no namespace/clusterName outputs: deploy it first (npm run deploy -- ${stack})`);
+        throw new Error(
+            `stack ${stack} has no namespace/clusterName outputs: deploy it first (npm run deploy -- ${stack})`,
+        );
     }
     const tier = (kind: TierKind): StackTier => {
         const t = (out[kind] ?? {}) as Record<string, unknown>;
         const statefulSet = str(t["statefulSet"]);
         if (statefulSet === undefined || typeof t["replicas"] !== "number") {
-            throw new Error(`stack ${stack} has no ${kind} output (statefulSet, replicas): deploy it with this version first`);
+            throw new Error(
+                `stack ${stack} has no ${kind} output (statefulSet, replicas): deploy it with this version first`,
+            );
         }
         return { statefulSet, replicas: t["replicas"], image: str(t["image"]) ?? "" };
     };

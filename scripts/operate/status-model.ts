@@ -108,7 +108,9 @@ export function problems(r: StatusReport): string[] {
         }
     }
     if (r.pd.replicasNotFullCellCount !== undefined && r.pd.replicasNotFullCellCount > 0) {
-        out.push(`PD: ${r.pd.replicasNotFullCellCount} cell(s) miss replicas (replicasNotFullCellCount): do not restart or remove a store now`);
+        out.push(
+            `PD: ${r.pd.replicasNotFullCellCount} cell(s) miss replicas (replicasNotFullCellCount): do not restart or remove a store now`,
+        );
     }
     return out;
 }

@@ -22,14 +22,26 @@ export function tierClaims(sts: string, templates: readonly string[], claims: re
     const names = templates.map((t) => new RegExp(`^${escape(`${t}-${sts}-`)}(0|[1-9][0-9]*)$`));
     return claims
         .filter((c) => names.some((re) => re.test(c.name)))
-        .map((c) => ({ name: c.name, ...(c.storage === undefined ? {} : { size: c.storage }), ...(c.storageClassName === undefined ? {} : { storageClassName: c.storageClassName }) }))
+        .map((c) => ({
+            name: c.name,
+            ...(c.storage === undefined ? {} : { size: c.storage }),
+            ...(c.storageClassName === undefined ? {} : { storageClassName: c.storageClassName }),
+        }))
         .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
 }
 
-async function readTier(b: KubernetesBaseline, info: StackInfo, tier: TierKind, claims: readonly DeployedClaim[]): Promise<TierStatus> {
+async function readTier(
+    b: KubernetesBaseline,
+    info: StackInfo,
+    tier: TierKind,
+    claims: readonly DeployedClaim[],
+): Promise<TierStatus> {
     const want = info.tiers[tier];
     const selector = { "app.kubernetes.io/instance": info.cluster, "app.kubernetes.io/component": tier };
-    const [sts, pods] = await Promise.all([b.getStatefulSet(info.namespace, want.statefulSet), b.listPods(info.namespace, selector)]);
+    const [sts, pods] = await Promise.all([
+        b.getStatefulSet(info.namespace, want.statefulSet),
+        b.listPods(info.namespace, selector),
+    ]);
     const live: DeployedStatefulSet | undefined = sts;
     const podList = [...(pods ?? [])].sort((a, c) => a.name.localeCompare(c.name, "en", { numeric: true }));
     const templates = live?.volumeClaimTemplates.map((t) => t.name) ?? [];
@@ -40,15 +52,23 @@ async function readTier(b: KubernetesBaseline, info: StackInfo, tier: TierKind, 
         ...(live === undefined ? {} : { liveReplicas: live.replicas }),
         ready: podList.filter((p) => p.ready && !p.deleting).length,
         stackImage: want.image,
-        liveImages: live?.template.containers.filter((c) => !c.init && c.image !== undefined).map((c) => c.image!) ?? [],
-        pods: podList.map((p) => ({ name: p.name, ready: p.ready && !p.deleting, state: podStateText(p).replace(/^[^ ]+ \((.*)\)$/, "$1") })),
+        liveImages:
+            live?.template.containers.filter((c) => !c.init && c.image !== undefined).map((c) => c.image!) ?? [],
+        pods: podList.map((p) => ({
+            name: p.name,
+            ready: p.ready && !p.deleting,
+            state: podStateText(p).replace(/^[^ ]+ \((.*)\)$/, "$1"),
+        })),
         claims: tierClaims(want.statefulSet, templates, claims),
     };
 }
 
 /** Reads everything status shows; never throws for an unreachable cluster or PD (they are reported). */
 export async function readStatus(info: StackInfo): Promise<StatusReport> {
-    const b = new KubernetesBaseline({ origin: `stack ${info.stack}`, ...info.kube }, { timeoutMs: KubeTimeoutMs, projectDir: () => info.projectDir });
+    const b = new KubernetesBaseline(
+        { origin: `stack ${info.stack}`, ...info.kube },
+        { timeoutMs: KubeTimeoutMs, projectDir: () => info.projectDir },
+    );
     const pdView = readPd(info);
     let tiers: TierStatus[] = [];
     let kubernetesError: string | undefined;
@@ -60,7 +80,13 @@ export async function readStatus(info: StackInfo): Promise<StatusReport> {
         kubernetesError = typeof e.reason === "string" ? e.reason : (e.message ?? String(err));
     }
     const pdPods = tiers.find((t) => t.tier === "pd")?.pods ?? [];
-    const health = kubernetesError === undefined ? await readMemberHealth(info, pdPods.map((p) => p.name)) : {};
+    const health =
+        kubernetesError === undefined
+            ? await readMemberHealth(
+                  info,
+                  pdPods.map((p) => p.name),
+              )
+            : {};
     return {
         stack: info.stack,
         cluster: info.cluster,

@@ -16,7 +16,9 @@ async function main(): Promise<number> {
     const report = await readStatus(info);
     const found = problems(report);
     if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ ...report, healthy: found.length === 0, problems: found }, null, 2)}\n`);
+        process.stdout.write(
+            `${JSON.stringify({ ...report, healthy: found.length === 0, problems: found }, null, 2)}\n`,
+        );
     } else {
         process.stdout.write(`${formatStatus(report)}\n`);
     }

@@ -20,7 +20,10 @@ before(async () => {
 });
 
 /** Builds a cluster and returns what it registered (or the error it threw, and what was registered anyway). */
-async function build(name: string, args?: unknown): Promise<{ error?: unknown; cluster?: InstanceType<typeof lib.CellCluster>; resources: Recorded[] }> {
+async function build(
+    name: string,
+    args?: unknown,
+): Promise<{ error?: unknown; cluster?: InstanceType<typeof lib.CellCluster>; resources: Recorded[] }> {
     const start = recorded.length;
     try {
         const cluster = new lib.CellCluster(name, args as never);
@@ -33,7 +36,8 @@ async function build(name: string, args?: unknown): Promise<{ error?: unknown; c
     }
 }
 
-const stsOf = (rs: Recorded[]) => Object.fromEntries(ofType(rs, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs]));
+const stsOf = (rs: Recorded[]) =>
+    Object.fromEntries(ofType(rs, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs]));
 
 describe("CellCluster args: defaults applied inside the component", () => {
     it("needs no args at all: namespace elasticell, PD 3, Store 3, Proxy 1, guard and NetworkPolicies on", async () => {
@@ -45,7 +49,10 @@ describe("CellCluster args: defaults applied inside the component", () => {
         assert.equal(sts["mini-store"].spec.replicas, 3);
         assert.equal(sts["mini-proxy"].spec.replicas, 1);
         assert.equal(sts["mini-store"].spec.volumeClaimTemplates[0].spec.resources.requests.storage, "10Gi");
-        assert.deepEqual(ofType(resources, Types.namespace).map((r) => r.inputs.metadata.name), ["elasticell"]);
+        assert.deepEqual(
+            ofType(resources, Types.namespace).map((r) => r.inputs.metadata.name),
+            ["elasticell"],
+        );
         assert.equal(ofType(resources, Types.vap).length, 1);
         assert.equal(ofType(resources, Types.networkPolicy).length, 3);
         assert.equal(await resolve(cluster!.redisEndpoint), "mini-cell.elasticell.svc:6379");
@@ -58,9 +65,17 @@ describe("CellCluster args: defaults applied inside the component", () => {
         assert.equal(error, undefined);
         const sts = stsOf(resources);
         assert.equal(sts["shop-store"].spec.replicas, 4);
-        assert.equal(sts["shop-store"].spec.template.spec.containers[0].image, "deepfabric/cell:latest", "the default image");
+        assert.equal(
+            sts["shop-store"].spec.template.spec.containers[0].image,
+            "deepfabric/cell:latest",
+            "the default image",
+        );
         assert.equal(sts["shop-pd"].spec.volumeClaimTemplates[0].spec.storageClassName, "fast");
-        assert.equal(sts["shop-pd"].spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi", "the default size beside a set class");
+        assert.equal(
+            sts["shop-pd"].spec.volumeClaimTemplates[0].spec.resources.requests.storage,
+            "1Gi",
+            "the default size beside a set class",
+        );
         assert.deepEqual(args, before);
     });
 });
@@ -106,7 +121,10 @@ describe("CellCluster args: bad args", () => {
     });
 
     it("refuse Outputs and promises where a plain value is needed, naming each", async () => {
-        const { error, resources } = await build("outs", { namespace: pulumi.output("ns"), store: { replicas: Promise.resolve(5) } });
+        const { error, resources } = await build("outs", {
+            namespace: pulumi.output("ns"),
+            store: { replicas: Promise.resolve(5) },
+        });
         assert.ok(pulumi.ResourceError.isInstance(error));
         const text = (error as Error).message;
         assert.match(text, /\(2 problems\)/);

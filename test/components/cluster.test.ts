@@ -19,14 +19,27 @@ async function deploy(raw: unknown): Promise<MockDeployment> {
 const protectedNames = (d: MockDeployment) =>
     new Map([...d.options].map(([typeAndName, o]) => [typeAndName.split(":").pop()!, o.protect === true] as const));
 
-const names = (rs: Recorded[], type: string) => ofType(rs, type).map((r) => r.inputs.metadata.name).sort();
+const names = (rs: Recorded[], type: string) =>
+    ofType(rs, type)
+        .map((r) => r.inputs.metadata.name)
+        .sort();
 
 describe("CellCluster under mocks: the dev stack", () => {
     it("registers the namespace, three tiers and their objects", async () => {
         const { resources } = await deploy(stackConfig("dev"));
         assert.deepEqual(names(resources, Types.statefulSet), ["dev-pd", "dev-proxy", "dev-store"]);
-        assert.deepEqual(names(resources, Types.service), ["dev-cell", "dev-pd", "dev-pd-peer", "dev-proxy-peer", "dev-store-peer"]);
-        assert.deepEqual(names(resources, Types.networkPolicy), ["dev-pd", "dev-proxy", "dev-store"], "NetworkPolicies are on by default");
+        assert.deepEqual(names(resources, Types.service), [
+            "dev-cell",
+            "dev-pd",
+            "dev-pd-peer",
+            "dev-proxy-peer",
+            "dev-store-peer",
+        ]);
+        assert.deepEqual(
+            names(resources, Types.networkPolicy),
+            ["dev-pd", "dev-proxy", "dev-store"],
+            "NetworkPolicies are on by default",
+        );
         assert.deepEqual(names(resources, Types.configMap), ["dev-pd", "dev-proxy", "dev-store"]);
         assert.deepEqual(names(resources, Types.pdb), ["dev-pd", "dev-proxy", "dev-store"]);
         assert.deepEqual(names(resources, Types.namespace), ["elasticell-dev"]);
@@ -87,7 +100,9 @@ describe("CellCluster under mocks: secure by default", () => {
     it("the proxy StatefulSet names its own headless Service", async () => {
         const { resources } = await deploy(stackConfig("dev"));
         const proxy = ofType(resources, Types.statefulSet).find((r) => r.inputs.metadata.name === "dev-proxy");
-        const svc = ofType(resources, Types.service).find((r) => r.inputs.metadata.name === proxy?.inputs.spec.serviceName);
+        const svc = ofType(resources, Types.service).find(
+            (r) => r.inputs.metadata.name === proxy?.inputs.spec.serviceName,
+        );
         assert.equal(svc?.inputs.spec.clusterIP, "None");
     });
 });
@@ -95,7 +110,9 @@ describe("CellCluster under mocks: secure by default", () => {
 describe("CellCluster under mocks: the prod stack", () => {
     it("sizes, pins and spreads as configured, with the admission guard", async () => {
         const { resources } = await deploy(stackConfig("prod"));
-        const sts = Object.fromEntries(ofType(resources, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs]));
+        const sts = Object.fromEntries(
+            ofType(resources, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs]),
+        );
         assert.deepEqual(
             ["cell-pd", "cell-store", "cell-proxy"].map((n) => sts[n].spec.replicas),
             [3, 5, 3],
@@ -104,7 +121,9 @@ describe("CellCluster under mocks: the prod stack", () => {
         assert.equal(sts["cell-store"].metadata.labels["app.kubernetes.io/version"], "v1.0.0");
         assert.equal(sts["cell-store"].spec.volumeClaimTemplates[0].spec.storageClassName, "fast-ssd");
         assert.equal(sts["cell-store"].spec.volumeClaimTemplates[0].spec.resources.requests.storage, "500Gi");
-        assert.ok(sts["cell-pd"].spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+        assert.ok(
+            sts["cell-pd"].spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution,
+        );
         assert.equal(sts["cell-proxy"].spec.template.spec.containers[0].resources.limits.cpu, "2");
         const redis = ofType(resources, Types.service).find((r) => r.inputs.metadata.name === "cell-cell");
         assert.equal(redis?.inputs.spec.type, "LoadBalancer");
@@ -118,7 +137,8 @@ describe("two clusters in one namespace", () => {
     it("have disjoint object names and selectors", async () => {
         const a = await deploy({ name: "alpha", namespace: "shared", createNamespace: false });
         const b = await deploy({ name: "beta", namespace: "shared", createNamespace: false });
-        const objects = (rs: Recorded[]) => rs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => `${r.type}/${r.inputs.metadata.name}`);
+        const objects = (rs: Recorded[]) =>
+            rs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => `${r.type}/${r.inputs.metadata.name}`);
         const shared = objects(a.resources).filter((o) => objects(b.resources).includes(o));
         assert.deepEqual(shared, []);
         const selectors = (rs: Recorded[]) =>
@@ -127,26 +147,36 @@ describe("two clusters in one namespace", () => {
             assert.ok(!selectors(b.resources).includes(sel), sel);
             assert.ok(sel.includes('"app.kubernetes.io/instance":"alpha"'), sel);
         }
-        const services = ofType(b.resources, Types.service).map((r) => r.inputs.spec.selector["app.kubernetes.io/instance"]);
+        const services = ofType(b.resources, Types.service).map(
+            (r) => r.inputs.spec.selector["app.kubernetes.io/instance"],
+        );
         assert.deepEqual([...new Set(services)], ["beta"]);
     });
 });
 
 describe("the engine never replaces or deletes a stateful tier", () => {
     it("protects the PD and Store StatefulSets, and nothing else, by default", async () => {
-        const isProtected = [...protectedNames(await deploy({ name: "prot" }))].filter(([, p]) => p).map(([n]) => n).sort();
+        const isProtected = [...protectedNames(await deploy({ name: "prot" }))]
+            .filter(([, p]) => p)
+            .map(([n]) => n)
+            .sort();
         assert.deepEqual(isProtected, ["StatefulSet/prot-pd", "StatefulSet/prot-store"]);
     });
 
     it("`protect: false` leaves them unprotected", async () => {
         const loose = protectedNames(await deploy({ name: "loose", protect: false }));
-        assert.deepEqual([...loose].filter(([, p]) => p), []);
+        assert.deepEqual(
+            [...loose].filter(([, p]) => p),
+            [],
+        );
         assert.ok(loose.has("StatefulSet/loose-store"));
     });
 
     it("sets minReadySeconds on every StatefulSet from the config", async () => {
         const { resources } = await deploy({ name: "mrs", store: { minReadySeconds: 30 } });
-        const sts = Object.fromEntries(ofType(resources, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs.spec.minReadySeconds]));
+        const sts = Object.fromEntries(
+            ofType(resources, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs.spec.minReadySeconds]),
+        );
         assert.deepEqual(sts, { "mrs-pd": 10, "mrs-store": 30, "mrs-proxy": 0 });
     });
 });

@@ -36,11 +36,26 @@ describe("stack config: store.drain", () => {
     }
 
     const bad: [string, unknown, number, RegExp][] = [
-        ["a drain leaving 2 stores", [3, 2], 4, /store\.drain: would leave 2 stores; at least 3 must stay .*\n\s+fix: pulumi config set --path store\.drain '\[3\]'/],
-        ["a store that is not the highest", [3], 5, /store\.drain: must be the highest ordinals of the 5 stores, without gaps \(drain demo-store-4 first.*\n\s+fix: pulumi config set --path store\.drain '\[4,3\]'/],
+        [
+            "a drain leaving 2 stores",
+            [3, 2],
+            4,
+            /store\.drain: would leave 2 stores; at least 3 must stay .*\n\s+fix: pulumi config set --path store\.drain '\[3\]'/,
+        ],
+        [
+            "a store that is not the highest",
+            [3],
+            5,
+            /store\.drain: must be the highest ordinals of the 5 stores, without gaps \(drain demo-store-4 first.*\n\s+fix: pulumi config set --path store\.drain '\[4,3\]'/,
+        ],
         ["a gap", [5, 3], 6, /must be the highest ordinals of the 6 stores, without gaps/],
         ["ordinals past the tier", [5], 3, /must be the highest ordinals of the 3 stores/],
-        ["a pod of another cluster", ["other-store-3"], 4, /store\.drain\[0\]: names a pod of another StatefulSet; this cluster's stores are demo-store-<ordinal>/],
+        [
+            "a pod of another cluster",
+            ["other-store-3"],
+            4,
+            /store\.drain\[0\]: names a pod of another StatefulSet; this cluster's stores are demo-store-<ordinal>/,
+        ],
         ["a word", ["three"], 4, /store\.drain\[0\]/],
         ["a negative ordinal", [-1], 4, /store\.drain\[0\]/],
     ];

@@ -40,7 +40,8 @@ async function deploy(raw: Record<string, unknown>) {
     return { address, services: ofType(recorded.slice(start), Types.service) };
 }
 
-const typeOf = (services: Recorded[], name: string) => services.find((s) => s.inputs.metadata.name === name)?.inputs.spec.type;
+const typeOf = (services: Recorded[], name: string) =>
+    services.find((s) => s.inputs.metadata.name === name)?.inputs.spec.type;
 
 describe("stack output redisExternalAddress and the PD Service type", () => {
     it("a LoadBalancer Redis Service exports the address its controller assigned", async () => {

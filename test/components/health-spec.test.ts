@@ -20,7 +20,14 @@ const ctx: ClusterContext = { cluster: "demo", namespace: "ns1", pdReplicas: 3 }
 
 function build(profile: TierProfile, raw: unknown = {}): TierManifests {
     const cfg: StackConfig = parseStackConfig(raw);
-    return buildTier({ profile, ctx, settings: cfg[profile.kind], timezone: cfg.timezone, labels: {}, annotations: {} });
+    return buildTier({
+        profile,
+        ctx,
+        settings: cfg[profile.kind],
+        timezone: cfg.timezone,
+        labels: {},
+        annotations: {},
+    });
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const pod = (m: TierManifests): any => (m.statefulSet.spec.template as any).spec;
@@ -57,20 +64,33 @@ describe("PD: readiness is etcd health, the client URL is the pod IP", () => {
 describe("Store: readiness and preStop ask PD", () => {
     const m = build(storeProfile);
     it("readiness runs the ConfigMap's script (exec, 5 s)", () => {
-        assert.deepEqual(main(m).readinessProbe.exec, { command: ["/bin/sh", `/usr/local/bin/startup/${StoreReadyScript}`] });
+        assert.deepEqual(main(m).readinessProbe.exec, {
+            command: ["/bin/sh", `/usr/local/bin/startup/${StoreReadyScript}`],
+        });
         assert.equal(main(m).readinessProbe.timeoutSeconds, 5);
         assert.equal(main(m).livenessProbe, undefined);
     });
     it("preStop runs the ConfigMap's script, within a grace period above its budget", () => {
-        assert.deepEqual(main(m).lifecycle, { preStop: { exec: { command: ["/bin/sh", `/usr/local/bin/startup/${StorePreStopScript}`] } } });
+        assert.deepEqual(main(m).lifecycle, {
+            preStop: { exec: { command: ["/bin/sh", `/usr/local/bin/startup/${StorePreStopScript}`] } },
+        });
         assert.ok(pod(m).terminationGracePeriodSeconds >= PreStopBudgetSeconds + 10);
     });
     it("both scripts sit in the ConfigMap beside the start script, and reach PD through PD_URL", () => {
-        assert.deepEqual(Object.keys(m.configMap.data).sort(), [StorePreStopScript, StoreReadyScript, "store_start_script.sh"].sort());
-        assert.deepEqual(main(m).env.find((e: { name: string }) => e.name === "PD_URL"), { name: "PD_URL", value: "http://demo-pd.ns1.svc:2379" });
+        assert.deepEqual(
+            Object.keys(m.configMap.data).sort(),
+            [StorePreStopScript, StoreReadyScript, "store_start_script.sh"].sort(),
+        );
+        assert.deepEqual(
+            main(m).env.find((e: { name: string }) => e.name === "PD_URL"),
+            { name: "PD_URL", value: "http://demo-pd.ns1.svc:2379" },
+        );
         for (const file of [StoreReadyScript, StorePreStopScript]) {
             assert.ok(m.configMap.data[file]!.startsWith("#!/bin/sh\n"));
-            assert.ok(!/\bjq\b|\bcurl -X DELETE/.test(m.configMap.data[file]!), "busybox tools only, and never a store deletion");
+            assert.ok(
+                !/\bjq\b|\bcurl -X DELETE/.test(m.configMap.data[file]!),
+                "busybox tools only, and never a store deletion",
+            );
         }
     });
     it("the proxy keeps its TCP probe and no hook", () => {
@@ -83,10 +103,13 @@ describe("Store: readiness and preStop ask PD", () => {
 describe("Store: zone discovery per store.topology.source", () => {
     it("podLabels (default): env from the pod's zone label, nothing else", () => {
         const m = build(storeProfile);
-        assert.deepEqual(main(m).env.find((e: { name: string }) => e.name === "ELASTICELL_ZONE"), {
-            name: "ELASTICELL_ZONE",
-            valueFrom: { fieldRef: { fieldPath: "metadata.labels['topology.kubernetes.io/zone']" } },
-        });
+        assert.deepEqual(
+            main(m).env.find((e: { name: string }) => e.name === "ELASTICELL_ZONE"),
+            {
+                name: "ELASTICELL_ZONE",
+                valueFrom: { fieldRef: { fieldPath: "metadata.labels['topology.kubernetes.io/zone']" } },
+            },
+        );
         assert.equal(pod(m).initContainers, undefined);
         assert.equal(pod(m).serviceAccountName, undefined);
     });
@@ -105,8 +128,17 @@ describe("Store: zone discovery per store.topology.source", () => {
         );
         assert.deepEqual(init[0].env, [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }]);
         assert.equal(pod(m).serviceAccountName, "demo-store");
-        assert.ok(pod(m).volumes.some((v: { name: string; emptyDir?: object }) => v.name === "topology" && v.emptyDir !== undefined));
-        assert.ok(main(m).volumeMounts.some((v: { mountPath: string; readOnly?: boolean }) => v.mountPath === "/etc/elasticell/topology" && v.readOnly));
+        assert.ok(
+            pod(m).volumes.some(
+                (v: { name: string; emptyDir?: object }) => v.name === "topology" && v.emptyDir !== undefined,
+            ),
+        );
+        assert.ok(
+            main(m).volumeMounts.some(
+                (v: { mountPath: string; readOnly?: boolean }) =>
+                    v.mountPath === "/etc/elasticell/topology" && v.readOnly,
+            ),
+        );
         assert.ok(!envNames(m).includes("ELASTICELL_ZONE"));
     });
 
@@ -144,7 +176,12 @@ describe("Store: zone discovery per store.topology.source", () => {
 });
 
 describe("NetworkPolicies for the gates and the zone discovery", () => {
-    const tierPod = (tier: "pd" | "store" | "proxy", ip: string): Endpoint => ({ name: tier, namespace: "ns1", labels: tierSelector("demo", tier), ip });
+    const tierPod = (tier: "pd" | "store" | "proxy", ip: string): Endpoint => ({
+        name: tier,
+        namespace: "ns1",
+        labels: tierSelector("demo", tier),
+        ip,
+    });
     const [pd, store, proxy] = [tierPod("pd", "10.1.0.1"), tierPod("store", "10.1.0.2"), tierPod("proxy", "10.1.0.3")];
     const apiServer: Endpoint = { name: "api-server", ip: "192.168.10.5" };
     const policies = (source: "podLabels" | "nodeApi") =>

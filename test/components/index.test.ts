@@ -15,7 +15,12 @@ describe("the program entry (index.ts) with bad config", () => {
         await assert.rejects(import("../../index"), (err: unknown) => {
             assert.ok(pulumi.RunError.isInstance(err), `expected a RunError (no stack trace), got ${String(err)}`);
             const text = (err as Error).message;
-            for (const fragment of ["name: must be a DNS-1035 label", "pd.replicas: must be odd", "store.replicas: must be at least 3", "store.replica: unknown key"]) {
+            for (const fragment of [
+                "name: must be a DNS-1035 label",
+                "pd.replicas: must be odd",
+                "store.replicas: must be at least 3",
+                "store.replica: unknown key",
+            ]) {
                 assert.ok(text.includes(fragment), `missing ${fragment} in:\n${text}`);
             }
             assert.match(text, /4 problems/);

@@ -56,14 +56,18 @@ describe("naming limits", () => {
     });
 
     it("checks each tier's pod at its highest ordinal", () => {
-        const pods = derivedNames("demo").filter((d) => d.what.startsWith("pod")).map((d) => d.name);
+        const pods = derivedNames("demo")
+            .filter((d) => d.what.startsWith("pod"))
+            .map((d) => d.name);
         assert.deepEqual(pods, ["demo-pd-6", "demo-store-299", "demo-proxy-99"]);
     });
 
     it("every derived name of the longest accepted cluster name passes the API server's checks", () => {
         for (const d of derivedNames("c".repeat(46))) {
             // Services are DNS-1035 labels; pod names are host names (DNS-1123 labels) and label values.
-            const problems = d.what.includes("Service") ? dns1035LabelProblems(d.name) : [...dns1123LabelProblems(d.name), ...labelValueProblems(d.name)];
+            const problems = d.what.includes("Service")
+                ? dns1035LabelProblems(d.name)
+                : [...dns1123LabelProblems(d.name), ...labelValueProblems(d.name)];
             assert.deepEqual(problems, [], d.name);
             // A StatefulSet's pods carry controller-revision-hash = <name>-<hash of up to 10 characters>.
             if (d.what === "StatefulSet") {

@@ -17,7 +17,11 @@ import { inCidr, mayConnect, type Endpoint } from "../helpers/netpol";
 const ns = "cell";
 const profiles = [pdProfile, storeProfile, proxyProfile];
 
-function policiesFor(cluster: string, raw: StackConfigInput["networkPolicy"], tiers: readonly TierProfile[] = profiles) {
+function policiesFor(
+    cluster: string,
+    raw: StackConfigInput["networkPolicy"],
+    tiers: readonly TierProfile[] = profiles,
+) {
     const cfg = parseStackConfig({ networkPolicy: raw });
     const built = buildNetworkPolicies({
         ctx: { cluster, namespace: ns, pdReplicas: 3 },
@@ -29,8 +33,14 @@ function policiesFor(cluster: string, raw: StackConfigInput["networkPolicy"], ti
     return Object.values(built);
 }
 
-const pod = (name: string, namespace: string, labels: Record<string, string>, ip: string): Endpoint => ({ name, namespace, labels, ip });
-const tierPod = (cluster: string, tier: TierKind, ip: string) => pod(`${cluster}-${tier}`, ns, tierSelector(cluster, tier), ip);
+const pod = (name: string, namespace: string, labels: Record<string, string>, ip: string): Endpoint => ({
+    name,
+    namespace,
+    labels,
+    ip,
+});
+const tierPod = (cluster: string, tier: TierKind, ip: string) =>
+    pod(`${cluster}-${tier}`, ns, tierSelector(cluster, tier), ip);
 const address = (name: string, ip: string): Endpoint => ({ name, ip });
 
 /** The config under test: clients named every way the schema allows. */
@@ -104,7 +114,9 @@ describe("NetworkPolicies: exactly the flows of the table, nothing else", () => 
     }
 
     it("every expected flow is a real row of the table (no typo hides a flow)", () => {
-        const rows = new Set(sources.flatMap((f) => targets.flatMap((t) => ports.map((p) => `${f.name} -> ${t.name}:${p}`))));
+        const rows = new Set(
+            sources.flatMap((f) => targets.flatMap((t) => ports.map((p) => `${f.name} -> ${t.name}:${p}`))),
+        );
         for (const flow of expected) {
             assert.ok(rows.has(flow), flow);
         }
@@ -132,7 +144,10 @@ describe("NetworkPolicies: egress", () => {
 
     it("restrictEgress: false keeps ingress and lifts egress", () => {
         const open = policiesFor("demo", { ...named, restrictEgress: false });
-        assert.deepEqual(open.map((p) => p.spec.policyTypes), [["Ingress"], ["Ingress"], ["Ingress"]]);
+        assert.deepEqual(
+            open.map((p) => p.spec.policyTypes),
+            [["Ingress"], ["Ingress"], ["Ingress"]],
+        );
         assert.equal(mayConnect(open, pd, address("internet", "203.0.113.9"), 443), true);
         assert.equal(mayConnect(open, sources[5], store, 6370), false, "ingress still denies");
     });
@@ -154,7 +169,11 @@ describe("NetworkPolicies: config switches", () => {
     it("proxyClients.allowAll opens 6379 to every pod of the cluster, and nothing more", () => {
         const policies = policiesFor("demo", { proxyClients: { allowAll: true } });
         assert.equal(mayConnect(policies, anyPod, proxy, 6379), true);
-        assert.equal(mayConnect(policies, address("internet", "203.0.113.9"), proxy, 6379), false, "external addresses need cidrs");
+        assert.equal(
+            mayConnect(policies, address("internet", "203.0.113.9"), proxy, 6379),
+            false,
+            "external addresses need cidrs",
+        );
         assert.equal(mayConnect(policies, anyPod, proxy, 9998), false);
         assert.equal(mayConnect(policies, anyPod, pd, 2379), false);
     });
@@ -196,7 +215,12 @@ describe("NetworkPolicies are derived from the profiles", () => {
                 { from: [sel("proxy")], ports: [{ protocol: "TCP", port: 6370 }] },
             ],
             egress: [
-                { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+                {
+                    ports: [
+                        { protocol: "UDP", port: 53 },
+                        { protocol: "TCP", port: 53 },
+                    ],
+                },
                 { to: [sel("pd")], ports: [{ protocol: "TCP", port: 2379 }] },
                 { to: [sel("pd")], ports: [{ protocol: "TCP", port: 20800 }] },
                 { to: [sel("store")], ports: [{ protocol: "TCP", port: 10800 }] },
@@ -219,7 +243,10 @@ describe("the evaluator itself", () => {
         assert.equal(inCidr("1.2.3.4", "0.0.0.0/0"), true);
     });
     it("refuses what it does not implement", () => {
-        const expr = { metadata: { namespace: ns }, spec: { podSelector: { matchExpressions: [] }, policyTypes: ["Ingress"] } };
+        const expr = {
+            metadata: { namespace: ns },
+            spec: { podSelector: { matchExpressions: [] }, policyTypes: ["Ingress"] },
+        };
         assert.throws(() => mayConnect([expr], pd, store, 1), /matchExpressions/);
     });
 });

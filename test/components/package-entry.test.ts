@@ -12,7 +12,11 @@ import { describe, it } from "node:test";
 import { load } from "js-yaml";
 import { ProjectRoot } from "../helpers/stacks";
 
-const pkg = JSON.parse(readFileSync(join(ProjectRoot, "package.json"), "utf8")) as { name: string; main: string; exports: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ProjectRoot, "package.json"), "utf8")) as {
+    name: string;
+    main: string;
+    exports: Record<string, string>;
+};
 
 describe("package entry points", () => {
     it("package.json main and exports name the library entry, not the stack program", () => {
@@ -33,7 +37,17 @@ describe("package entry points", () => {
 
     it("the library entry exports the component, its args parser and the naming helpers", async () => {
         const lib = await import("../../components/index");
-        for (const name of ["CellCluster", "resolveClusterArgs", "StackConfigSchema", "parseStackConfig", "LabelKeys", "statefulSetName", "redisServiceName", "ProxyPorts", "pdClientUrl"]) {
+        for (const name of [
+            "CellCluster",
+            "resolveClusterArgs",
+            "StackConfigSchema",
+            "parseStackConfig",
+            "LabelKeys",
+            "statefulSetName",
+            "redisServiceName",
+            "ProxyPorts",
+            "pdClientUrl",
+        ]) {
             assert.ok(name in lib, `components/index.ts does not export ${name}`);
         }
         assert.equal(lib.statefulSetName("demo", "store"), "demo-store");

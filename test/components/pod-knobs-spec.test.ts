@@ -27,7 +27,12 @@ function build(kind: Kind, raw: unknown = {}): TierManifests {
         timezone: cfg.timezone,
         labels: cfg.labels,
         annotations: cfg.annotations,
-        service: kind === "proxy" ? cfg.proxy.service : kind === "pd" ? { type: cfg.pd.service.type, annotations: {} } : undefined,
+        service:
+            kind === "proxy"
+                ? cfg.proxy.service
+                : kind === "pd"
+                  ? { type: cfg.pd.service.type, annotations: {} }
+                  : undefined,
     });
 }
 
@@ -58,14 +63,25 @@ describe("pod knobs land in the pod template, per tier", () => {
             assert.equal(t.spec.serviceAccountName, "cells");
             assert.equal(t.metadata.labels["example.com/pool"], "gold");
             assert.equal(m.statefulSet.metadata.labels["example.com/pool"], undefined, "pod labels stay on the pods");
-            assert.deepEqual(m.statefulSet.spec.selector, { matchLabels: tierSelector("demo", kind) }, "never in the selector");
+            assert.deepEqual(
+                m.statefulSet.spec.selector,
+                { matchLabels: tierSelector("demo", kind) },
+                "never in the selector",
+            );
             assert.equal(t.metadata.annotations["prometheus.io/scrape"], "true");
             assert.equal(t.metadata.annotations["team.example.com/all"], "1");
             assert.ok(t.metadata.annotations["elasticell.io/config-hash"], "the program's annotation stays");
-            assert.equal(m.statefulSet.metadata.annotations["prometheus.io/scrape"], undefined, "pod annotations stay on the pods");
+            assert.equal(
+                m.statefulSet.metadata.annotations["prometheus.io/scrape"],
+                undefined,
+                "pod annotations stay on the pods",
+            );
             const env = t.spec.containers[0].env;
             assert.deepEqual(env.at(-1), { name: "GOGC", value: "200" });
-            assert.ok(env.some((e: { name: string }) => e.name === "NAMESPACE"), "the program's env stays");
+            assert.ok(
+                env.some((e: { name: string }) => e.name === "NAMESPACE"),
+                "the program's env stays",
+            );
         });
 
         it(`${kind}: nothing set renders none of the knobs`, () => {
@@ -99,8 +115,14 @@ describe("pod knobs land in the pod template, per tier", () => {
     });
 
     it("store with topology nodeApi runs as its own ServiceAccount; with podLabels as the config's", () => {
-        assert.equal(template(build("store", { store: { topology: { source: "nodeApi" } } })).spec.serviceAccountName, "demo-store");
-        assert.equal(template(build("store", { store: { serviceAccountName: "cells" } })).spec.serviceAccountName, "cells");
+        assert.equal(
+            template(build("store", { store: { topology: { source: "nodeApi" } } })).spec.serviceAccountName,
+            "demo-store",
+        );
+        assert.equal(
+            template(build("store", { store: { serviceAccountName: "cells" } })).spec.serviceAccountName,
+            "cells",
+        );
     });
 
     it("proxy.supportedCommands is the config's supportCMDs; default the operator's 64", () => {
@@ -112,7 +134,10 @@ describe("pod knobs land in the pod template, per tier", () => {
 
     it("pd.service.type sets PD's client Service type", () => {
         assert.equal(build("pd").clientService?.spec.type, "ClusterIP");
-        assert.equal(build("pd", { pd: { service: { type: "LoadBalancer" } } }).clientService?.spec.type, "LoadBalancer");
+        assert.equal(
+            build("pd", { pd: { service: { type: "LoadBalancer" } } }).clientService?.spec.type,
+            "LoadBalancer",
+        );
     });
 
     it("ProgramEnvNames covers every env var the builder sets and every upper-case variable the scripts read", () => {
@@ -127,7 +152,10 @@ describe("pod knobs land in the pod template, per tier", () => {
             const t = template(m);
             for (const c of [...t.spec.containers, ...(t.spec.initContainers ?? [])]) {
                 for (const e of c.env ?? []) {
-                    assert.ok(reserved.has(e.name), `${m.statefulSet.metadata.name}: env ${e.name} is not in ProgramEnvNames`);
+                    assert.ok(
+                        reserved.has(e.name),
+                        `${m.statefulSet.metadata.name}: env ${e.name} is not in ProgramEnvNames`,
+                    );
                 }
             }
             for (const [file, text] of Object.entries(m.configMap.data)) {
@@ -156,8 +184,19 @@ describe("extra flags are shell-quoted: the binary receives each one unchanged",
             const exec = s.slice(s.indexOf("exec "));
             // The exec line with the binary swapped for printf: one argument per NUL-terminated record.
             const fragment = exec.replace(/^exec \S+/, `printf '%s\\0'`);
-            const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOSTNAME: "demo-x-0", POD_IP: "10.0.0.1", PD_INITIAL_CLUSTER: "m", domain: "d", zone: "z", rack: "r" };
-            const out = execFileSync("/bin/sh", ["-euc", `domain=d; zone=z; rack=r\n${fragment}`], { env, encoding: "utf8" });
+            const env = {
+                PATH: process.env.PATH ?? "/usr/bin:/bin",
+                HOSTNAME: "demo-x-0",
+                POD_IP: "10.0.0.1",
+                PD_INITIAL_CLUSTER: "m",
+                domain: "d",
+                zone: "z",
+                rack: "r",
+            };
+            const out = execFileSync("/bin/sh", ["-euc", `domain=d; zone=z; rack=r\n${fragment}`], {
+                env,
+                encoding: "utf8",
+            });
             const received = out.split("\0").slice(0, -1);
             assert.deepEqual(received.slice(-args.length), args);
             assert.ok(received.length > args.length, "the program's flags come first");
@@ -181,7 +220,11 @@ describe("loadBalancerAddress", () => {
     const rows: [string, Parameters<typeof loadBalancerAddress>[0], string][] = [
         ["an IP", { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } } as never, "203.0.113.7"],
         ["a hostname", { loadBalancer: { ingress: [{ hostname: "lb.example.com" }] } } as never, "lb.example.com"],
-        ["the first of several", { loadBalancer: { ingress: [{ ip: "203.0.113.7" }, { ip: "203.0.113.8" }] } } as never, "203.0.113.7"],
+        [
+            "the first of several",
+            { loadBalancer: { ingress: [{ ip: "203.0.113.7" }, { ip: "203.0.113.8" }] } } as never,
+            "203.0.113.7",
+        ],
         ["no ingress yet (ClusterIP, or pending)", { loadBalancer: {} } as never, ""],
         ["no status (preview)", undefined, ""],
     ];

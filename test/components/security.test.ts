@@ -100,7 +100,10 @@ describe("security context: refused, with the fix", () => {
         [
             "root with runAsNonRoot",
             { pd: { securityContext: { runAsNonRoot: true, runAsUser: 0 } } },
-            [/pd\.securityContext\.runAsUser: is root while runAsNonRoot is true/, /fix: pulumi config set --path pd\.securityContext\.runAsUser 1000/],
+            [
+                /pd\.securityContext\.runAsUser: is root while runAsNonRoot is true/,
+                /fix: pulumi config set --path pd\.securityContext\.runAsUser 1000/,
+            ],
         ],
         [
             "Localhost seccomp without a profile",
@@ -113,8 +116,16 @@ describe("security context: refused, with the fix", () => {
             [/fix: pulumi config rm --path proxy\.securityContext\.seccompProfile\.localhostProfile/],
         ],
         ["a negative user id", { pd: { securityContext: { fsGroup: -1 } } }, [/pd\.securityContext\.fsGroup/]],
-        ["a lower-case capability", { pd: { securityContext: { capabilities: { add: ["net_admin"] } } } }, [/must be a capability name/]],
-        ["a typo", { pd: { securityContext: { runAsNonroot: true } } }, [/pd\.securityContext\.runAsNonroot: unknown key/]],
+        [
+            "a lower-case capability",
+            { pd: { securityContext: { capabilities: { add: ["net_admin"] } } } },
+            [/must be a capability name/],
+        ],
+        [
+            "a typo",
+            { pd: { securityContext: { runAsNonroot: true } } },
+            [/pd\.securityContext\.runAsNonroot: unknown key/],
+        ],
     ];
     for (const [what, raw, patterns] of rows) {
         it(what, () => {
@@ -128,8 +139,16 @@ describe("security context: refused, with the fix", () => {
 
 describe("network policy config: refused, with the path", () => {
     const rows: [string, unknown, RegExp][] = [
-        ["a CIDR that is not one", { networkPolicy: { proxyClients: { cidrs: ["10.0.0.0"] } } }, /networkPolicy\.proxyClients\.cidrs\[0\]: must be a CIDR/],
-        ["a namespace that is not a DNS label", { networkPolicy: { pdClients: { namespaces: ["Kube_System"] } } }, /networkPolicy\.pdClients\.namespaces\[0\]/],
+        [
+            "a CIDR that is not one",
+            { networkPolicy: { proxyClients: { cidrs: ["10.0.0.0"] } } },
+            /networkPolicy\.proxyClients\.cidrs\[0\]: must be a CIDR/,
+        ],
+        [
+            "a namespace that is not a DNS label",
+            { networkPolicy: { pdClients: { namespaces: ["Kube_System"] } } },
+            /networkPolicy\.pdClients\.namespaces\[0\]/,
+        ],
         ["a typo", { networkPolicy: { proxyClient: {} } }, /networkPolicy\.proxyClient: unknown key/],
     ];
     for (const [what, raw, pattern] of rows) {
@@ -138,6 +157,11 @@ describe("network policy config: refused, with the path", () => {
 
     it("defaults: on, egress restricted, nobody named", () => {
         const empty = { namespaces: [], podSelectors: [], cidrs: [], allowAll: false };
-        assert.deepEqual(parseStackConfig({}).networkPolicy, { enabled: true, restrictEgress: true, proxyClients: empty, pdClients: empty });
+        assert.deepEqual(parseStackConfig({}).networkPolicy, {
+            enabled: true,
+            restrictEgress: true,
+            proxyClients: empty,
+            pdClients: empty,
+        });
     });
 });

@@ -6,7 +6,13 @@ import { pdInitialCluster, pdProfile, pdRpcAddresses } from "../../components/pd
 import { proxyConfig, proxyProfile, SupportedCommands } from "../../components/proxy";
 import { storeProfile } from "../../components/store";
 import type { ClusterContext, TierProfile } from "../../components/tier/profile";
-import { ConfigHashAnnotation, buildTier, imageVersion, scriptFileName, type TierManifests } from "../../components/tier/spec";
+import {
+    ConfigHashAnnotation,
+    buildTier,
+    imageVersion,
+    scriptFileName,
+    type TierManifests,
+} from "../../components/tier/spec";
 
 const ctx: ClusterContext = { cluster: "demo", namespace: "ns1", pdReplicas: 3 };
 
@@ -41,7 +47,10 @@ describe("PD addresses from ordinal DNS names (no discovery service)", () => {
     });
 
     it("the rpc list has one entry per member", () => {
-        assert.deepEqual(pdRpcAddresses({ ...ctx, pdReplicas: 5 }), [0, 1, 2, 3, 4].map((i) => `demo-pd-${i}.demo-pd-peer.ns1.svc:20800`));
+        assert.deepEqual(
+            pdRpcAddresses({ ...ctx, pdReplicas: 5 }),
+            [0, 1, 2, 3, 4].map((i) => `demo-pd-${i}.demo-pd-peer.ns1.svc:20800`),
+        );
     });
 });
 
@@ -94,7 +103,11 @@ describe("the shared tier builder: defaults", () => {
                                 "app.kubernetes.io/component": "pd",
                             },
                         },
-                        spec: { accessModes: ["ReadWriteOnce"], storageClassName: undefined, resources: { requests: { storage: "1Gi" } } },
+                        spec: {
+                            accessModes: ["ReadWriteOnce"],
+                            storageClassName: undefined,
+                            resources: { requests: { storage: "1Gi" } },
+                        },
                     },
                 ],
                 peer: {
@@ -121,7 +134,9 @@ describe("the shared tier builder: defaults", () => {
         assert.equal(m.statefulSet.metadata.name, "demo-store");
         assert.equal(m.statefulSet.spec.serviceName, "demo-store-peer");
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        assert.deepEqual((m.statefulSet.spec.volumeClaimTemplates as any)[0].spec.resources, { requests: { storage: "10Gi" } });
+        assert.deepEqual((m.statefulSet.spec.volumeClaimTemplates as any)[0].spec.resources, {
+            requests: { storage: "10Gi" },
+        });
         assert.ok(container(m).volumeMounts.some((v: { mountPath: string }) => v.mountPath === "/var/lib/store"));
         assert.deepEqual(
             container(m).ports.map((p: { containerPort: number }) => p.containerPort),
@@ -152,7 +167,9 @@ describe("the shared tier builder: defaults", () => {
         assert.deepEqual(m.clientService?.spec.ports, [{ name: "redis-client", port: 6379, targetPort: "redis" }]);
         assert.equal(m.clientService?.spec.type, "ClusterIP");
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        assert.ok(container(m).env.some((e: any) => e.name === "POD_IP" && e.valueFrom.fieldRef.fieldPath === "status.podIP"));
+        assert.ok(
+            container(m).env.some((e: any) => e.name === "POD_IP" && e.valueFrom.fieldRef.fieldPath === "status.podIP"),
+        );
     });
 
     it("every tier mounts the script and the annotations, sets NAMESPACE and TZ, and has anti-affinity and zone spread", () => {
@@ -160,10 +177,16 @@ describe("the shared tier builder: defaults", () => {
             const m = build(profile);
             const c = container(m);
             assert.deepEqual(c.command, ["/bin/sh", `/usr/local/bin/startup/${profile.kind}_start_script.sh`]);
-            assert.deepEqual(c.env.find((e: { name: string }) => e.name === "NAMESPACE").valueFrom, { fieldRef: { fieldPath: "metadata.namespace" } });
+            assert.deepEqual(c.env.find((e: { name: string }) => e.name === "NAMESPACE").valueFrom, {
+                fieldRef: { fieldPath: "metadata.namespace" },
+            });
             assert.equal(c.env.find((e: { name: string }) => e.name === "TZ").value, "UTC");
             const spec = podSpec(m);
-            assert.equal(spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey, "kubernetes.io/hostname");
+            assert.equal(
+                spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm
+                    .topologyKey,
+                "kubernetes.io/hostname",
+            );
             assert.equal(spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
             assert.equal(spec.topologySpreadConstraints[0].whenUnsatisfiable, "ScheduleAnyway");
             assert.equal(c.livenessProbe, undefined, "no liveness probe: it would kill members catching up");
@@ -177,9 +200,15 @@ describe("start scripts", () => {
         assert.match(s, /until resolves "\$\{domain\}"/);
         assert.match(s, /getent hosts "\$1"/);
         assert.ok(s.indexOf("until resolves") < s.indexOf("exec pd"));
-        assert.ok(s.includes('--initial-cluster="${PD_INITIAL_CLUSTER}"'), "the member list comes from the StatefulSet's env");
+        assert.ok(
+            s.includes('--initial-cluster="${PD_INITIAL_CLUSTER}"'),
+            "the member list comes from the StatefulSet's env",
+        );
         const env = container(build(pdProfile)).env;
-        assert.deepEqual(env.find((e: { name: string }) => e.name === "PD_INITIAL_CLUSTER"), { name: "PD_INITIAL_CLUSTER", value: pdInitialCluster(ctx) });
+        assert.deepEqual(
+            env.find((e: { name: string }) => e.name === "PD_INITIAL_CLUSTER"),
+            { name: "PD_INITIAL_CLUSTER", value: pdInitialCluster(ctx) },
+        );
         assert.ok(s.includes("--data=/var/lib/pd/data"));
         assert.ok(s.includes('--addr-rpc="${domain}:20800"'));
         assert.ok(s.includes('--urls-advertise-peer="http://${domain}:2380"'));
@@ -189,7 +218,13 @@ describe("start scripts", () => {
     it("Store gets the PD list, its own addresses and the required zone/rack", () => {
         const s = script(build(storeProfile), storeProfile);
         assert.ok(s.includes(`--pd=${pdRpcAddresses(ctx).join(",")}`));
-        for (const flag of ['--addr="${domain}:10800"', '--addr-cli="${domain}:6370"', '--zone="${zone}"', '--rack="${rack}"', "--data=/var/lib/store/data"]) {
+        for (const flag of [
+            '--addr="${domain}:10800"',
+            '--addr-cli="${domain}:6370"',
+            '--zone="${zone}"',
+            '--rack="${rack}"',
+            "--data=/var/lib/store/data",
+        ]) {
             assert.ok(s.includes(flag), flag);
         }
     });
@@ -214,7 +249,8 @@ describe("start scripts", () => {
 
     it("a script change changes the pod template's config hash (pods roll)", () => {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const hash = (m: TierManifests) => (m.statefulSet.spec.template as any).metadata.annotations[ConfigHashAnnotation];
+        const hash = (m: TierManifests) =>
+            (m.statefulSet.spec.template as any).metadata.annotations[ConfigHashAnnotation];
         const three = build(storeProfile);
         assert.equal(hash(three), hash(build(storeProfile)));
         assert.notEqual(hash(three), hash(build(storeProfile, {}, { ...ctx, namespace: "other" })));
@@ -224,7 +260,10 @@ describe("start scripts", () => {
 describe("the shared tier builder: overrides", () => {
     it("required anti-affinity and zone spread", () => {
         const spec = podSpec(build(storeProfile, { store: { antiAffinity: "required", zoneSpread: "required" } }));
-        assert.equal(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
+        assert.equal(
+            spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey,
+            "kubernetes.io/hostname",
+        );
         assert.equal(spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
     });
 
@@ -253,14 +292,26 @@ describe("the shared tier builder: overrides", () => {
     });
 
     it("PD's disruption budget keeps quorum for every size", () => {
-        for (const [replicas, minAvailable] of [[1, 1], [3, 2], [5, 3], [7, 4]]) {
+        for (const [replicas, minAvailable] of [
+            [1, 1],
+            [3, 2],
+            [5, 3],
+            [7, 4],
+        ]) {
             assert.equal(build(pdProfile, { pd: { replicas } }).podDisruptionBudget.spec.minAvailable, minAvailable);
         }
     });
 
     it("the Redis Service takes type, annotations, loadBalancerIP and externalTrafficPolicy", () => {
         const m = build(proxyProfile, {
-            proxy: { service: { type: "LoadBalancer", annotations: { lb: "internal" }, loadBalancerIP: "10.1.2.3", externalTrafficPolicy: "Local" } },
+            proxy: {
+                service: {
+                    type: "LoadBalancer",
+                    annotations: { lb: "internal" },
+                    loadBalancerIP: "10.1.2.3",
+                    externalTrafficPolicy: "Local",
+                },
+            },
         });
         assert.equal(m.clientService?.spec.type, "LoadBalancer");
         assert.equal(m.clientService?.spec.loadBalancerIP, "10.1.2.3");
@@ -293,11 +344,18 @@ describe("image versions as labels", () => {
 });
 
 describe("the admission guard", () => {
-    const guard = buildAdmissionGuard({ cluster: "demo", namespace: "ns1", labels: {}, annotations: { "elasticell.io/pulumi-stack": "p/s" } });
+    const guard = buildAdmissionGuard({
+        cluster: "demo",
+        namespace: "ns1",
+        labels: {},
+        annotations: { "elasticell.io/pulumi-stack": "p/s" },
+    });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const spec = guard.policy.spec as any;
     const validation = (fragment: string) =>
-        spec.validations.find((v: { message?: string; messageExpression?: string }) => (v.messageExpression ?? v.message ?? "").includes(fragment));
+        spec.validations.find((v: { message?: string; messageExpression?: string }) =>
+            (v.messageExpression ?? v.message ?? "").includes(fragment),
+        );
 
     it("matches UPDATEs and DELETEs of StatefulSets and their /scale subresource in the cluster's namespace", () => {
         const rule = spec.matchConstraints.resourceRules[0];
@@ -306,41 +364,72 @@ describe("the admission guard", () => {
         assert.equal(guard.binding.spec.policyName, guard.policy.metadata.name);
         assert.deepEqual(guard.binding.spec.validationActions, ["Deny"]);
         assert.equal(guard.policy.metadata.name, "elasticell-guard.ns1.demo");
-        assert.deepEqual(spec.matchConditions.map((c: { expression: string }) => c.expression), [
-            "request.name == 'demo-pd' || request.name == 'demo-store'",
-        ]);
+        assert.deepEqual(
+            spec.matchConditions.map((c: { expression: string }) => c.expression),
+            ["request.name == 'demo-pd' || request.name == 'demo-store'"],
+        );
     });
 
     it("reads replicas as 0 when a Scale omits them, and never reads `object` on DELETE", () => {
-        const vars = Object.fromEntries(spec.variables.map((v: { name: string; expression: string }) => [v.name, v.expression]));
-        assert.equal(vars.requested, "request.operation == 'DELETE' ? 0 : (has(object.spec.replicas) ? object.spec.replicas : 0)");
+        const vars = Object.fromEntries(
+            spec.variables.map((v: { name: string; expression: string }) => [v.name, v.expression]),
+        );
+        assert.equal(
+            vars.requested,
+            "request.operation == 'DELETE' ? 0 : (has(object.spec.replicas) ? object.spec.replicas : 0)",
+        );
         assert.equal(vars.deployed, "has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0");
-        assert.match(vars.unlock, /^request\.operation == 'DELETE' \? .*'elasticell\.io\/allow-delete' in oldObject\.metadata\.annotations/);
+        assert.match(
+            vars.unlock,
+            /^request\.operation == 'DELETE' \? .*'elasticell\.io\/allow-delete' in oldObject\.metadata\.annotations/,
+        );
         assert.match(vars.claimant, /^request\.operation == 'DELETE' \|\| request\.kind\.kind == 'Scale' \? ''/);
     });
 
     it("freezes PD replicas and forbids Store decreases, by name, on updates only", () => {
-        assert.equal(validation("PD replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-pd' || variables.requested == variables.deployed");
-        assert.equal(validation("Store replicas").expression, "request.operation == 'DELETE' || request.name != 'demo-store' || variables.requested >= variables.deployed || (variables.drainedTo >= 3 && variables.requested >= variables.drainedTo)");
+        assert.equal(
+            validation("PD replicas").expression,
+            "request.operation == 'DELETE' || request.name != 'demo-pd' || variables.requested == variables.deployed",
+        );
+        assert.equal(
+            validation("Store replicas").expression,
+            "request.operation == 'DELETE' || request.name != 'demo-store' || variables.requested >= variables.deployed || (variables.drainedTo >= 3 && variables.requested >= variables.drainedTo)",
+        );
     });
 
     it("keeps PD's member list (PD_INITIAL_CLUSTER) as it was, on updates of the PD StatefulSet", () => {
         const v = validation("PD's member list");
-        assert.match(v.expression, /^request\.operation == 'DELETE' \|\| request\.kind\.kind == 'Scale' \|\| request\.name != 'demo-pd' \|\| /);
-        assert.match(v.expression, /oe\.name != 'PD_INITIAL_CLUSTER' \|\| !has\(oe\.value\) \|\| object\.spec\.template\.spec\.containers\.exists/);
+        assert.match(
+            v.expression,
+            /^request\.operation == 'DELETE' \|\| request\.kind\.kind == 'Scale' \|\| request\.name != 'demo-pd' \|\| /,
+        );
+        assert.match(
+            v.expression,
+            /oe\.name != 'PD_INITIAL_CLUSTER' \|\| !has\(oe\.value\) \|\| object\.spec\.template\.spec\.containers\.exists/,
+        );
         assert.match(v.expression, /e\.value == oe\.value/);
     });
 
     it("refuses a delete without the unlock annotation, saying how to unlock", () => {
         const v = validation("would stop every pod");
         assert.equal(v.expression, "request.operation != 'DELETE' || variables.unlock != ''");
-        assert.match(v.messageExpression, /annotate statefulset ' \+ request\.name \+ ' elasticell\.io\/allow-delete="<reason>"'/);
+        assert.match(
+            v.messageExpression,
+            /annotate statefulset ' \+ request\.name \+ ' elasticell\.io\/allow-delete="<reason>"'/,
+        );
     });
 
     it("refuses an update that hands the StatefulSet to another stack", () => {
-        assert.deepEqual(guard.policy.metadata.annotations, { "elasticell.io/pulumi-stack": "p/s" }, "a second stack conflicts instead of co-owning it");
+        assert.deepEqual(
+            guard.policy.metadata.annotations,
+            { "elasticell.io/pulumi-stack": "p/s" },
+            "a second stack conflicts instead of co-owning it",
+        );
         assert.deepEqual(guard.binding.metadata.annotations, { "elasticell.io/pulumi-stack": "p/s" });
         const v = validation("may not take it over");
-        assert.equal(v.expression, "variables.owner == '' || variables.claimant == '' || variables.owner == variables.claimant");
+        assert.equal(
+            v.expression,
+            "variables.owner == '' || variables.claimant == '' || variables.owner == variables.claimant",
+        );
     });
 });

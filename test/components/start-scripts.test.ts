@@ -45,11 +45,20 @@ describe("start scripts, run", () => {
     it("without getent (plain busybox), asks nslookup for the fully qualified name from the search list", async () => {
         const bare = new ShSandbox(BaseTools);
         try {
-            bare.fake("nslookup", `echo "$1" > "${bare.dir}/asked"; [ "$1" = demo-store-1.demo-store-peer.ns1.svc.corp.example ]`);
-            const resolv = bare.file("resolv.conf", "nameserver 10.96.0.10\nsearch ns1.svc.corp.example svc.corp.example corp.example\noptions ndots:5\n");
+            bare.fake(
+                "nslookup",
+                `echo "$1" > "${bare.dir}/asked"; [ "$1" = demo-store-1.demo-store-peer.ns1.svc.corp.example ]`,
+            );
+            const resolv = bare.file(
+                "resolv.conf",
+                "nameserver 10.96.0.10\nsearch ns1.svc.corp.example svc.corp.example corp.example\noptions ndots:5\n",
+            );
             const r = await bare.run(`${waitForOwnDns(3)}\necho resolved`, { ...pod, RESOLV_CONF: resolv });
             assert.equal(r.code, 0, r.stderr);
-            assert.equal(readFileSync(`${bare.dir}/asked`, "utf8").trim(), "demo-store-1.demo-store-peer.ns1.svc.corp.example");
+            assert.equal(
+                readFileSync(`${bare.dir}/asked`, "utf8").trim(),
+                "demo-store-1.demo-store-peer.ns1.svc.corp.example",
+            );
             assert.match(r.stdout, /resolved/);
         } finally {
             bare.dispose();
@@ -57,10 +66,22 @@ describe("start scripts, run", () => {
     });
 
     const zoneCases: [string, Record<string, string>, string | undefined, string, string][] = [
-        ["podLabels: the zone label the API server copied from the node", { ELASTICELL_ZONE: "zone-b" }, undefined, "zone-b", "zone-b"],
+        [
+            "podLabels: the zone label the API server copied from the node",
+            { ELASTICELL_ZONE: "zone-b" },
+            undefined,
+            "zone-b",
+            "zone-b",
+        ],
         ["nodeApi: zone and rack from the init container's file", {}, "zone=eu-1a\nrack=r42\n", "eu-1a", "r42"],
         ["nodeApi: a node without the rack label reports rack = zone", {}, "zone=eu-1a\nrack=\n", "eu-1a", "eu-1a"],
-        ["nodeApi: the last run of the init container wins", {}, "zone=old\nrack=r1\nzone=eu-1c\nrack=r2\n", "eu-1c", "r2"],
+        [
+            "nodeApi: the last run of the init container wins",
+            {},
+            "zone=old\nrack=r1\nzone=eu-1c\nrack=r2\n",
+            "eu-1c",
+            "r2",
+        ],
         ["none (or no zone label on the node): zone default", {}, undefined, "default", "default"],
     ];
     for (const [name, env, file, zone, rack] of zoneCases) {

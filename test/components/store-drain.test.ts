@@ -17,7 +17,10 @@ async function deploy(raw: unknown): Promise<Recorded[]> {
 
 describe("CellCluster: store.drain", () => {
     it("registers no drain without store.drain", async () => {
-        assert.deepEqual((await deploy({ store: { replicas: 4 } })).filter((r) => r.type === DrainType), []);
+        assert.deepEqual(
+            (await deploy({ store: { replicas: 4 } })).filter((r) => r.type === DrainType),
+            [],
+        );
     });
 
     it("registers one StoreDrain with the ordinals highest first, the volume template, the deadline and the PD override", async () => {
@@ -32,7 +35,14 @@ describe("CellCluster: store.drain", () => {
         const d = drains[0]!;
         assert.equal(d.name, "demo-store-drain");
         assert.deepEqual(
-            [d.inputs.cluster, d.inputs.namespace, d.inputs.statefulSet, d.inputs.ordinals, d.inputs.claimTemplates, d.inputs.timeoutSeconds],
+            [
+                d.inputs.cluster,
+                d.inputs.namespace,
+                d.inputs.statefulSet,
+                d.inputs.ordinals,
+                d.inputs.claimTemplates,
+                d.inputs.timeoutSeconds,
+            ],
             ["demo", "prod", "demo-store", [5, 4], ["store"], 60],
         );
         // A secret (it may hold a kubeconfig's contents): the mock sees the secret envelope.

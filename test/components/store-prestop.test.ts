@@ -17,7 +17,12 @@ import { BaseTools, ShSandbox } from "../helpers/sh-run";
 import { readFileSync } from "node:fs";
 
 const script = storePreStopScript(StorePorts);
-const pod = { HOSTNAME: "demo-store-0", PEER_SERVICE_NAME: "demo-store-peer", NAMESPACE: "ns1", PRESTOP_POLL_SECONDS: "1" };
+const pod = {
+    HOSTNAME: "demo-store-0",
+    PEER_SERVICE_NAME: "demo-store-peer",
+    NAMESPACE: "ns1",
+    PRESTOP_POLL_SECONDS: "1",
+};
 
 /** Store IDs whose peers lead a cell. */
 function leaders(pd: PdDouble): number[] {
@@ -34,11 +39,18 @@ describe("store preStop: wait for full replicas, move leaders away, within the b
         gnuWget = new ShSandbox([...BaseTools, "wget"]);
         none = new ShSandbox([...BaseTools, "wget"]);
         // A busybox-like wget: GETs through the real one, knows neither --method nor --tries.
-        none.fake("wget", 'case "$1" in --help) echo "Usage: wget [-cqS] [-O FILE] [-T SEC] URL" >&2; exit 1 ;; esac\nexec /usr/bin/wget "$@"');
+        none.fake(
+            "wget",
+            'case "$1" in --help) echo "Usage: wget [-cqS] [-O FILE] [-T SEC] URL" >&2; exit 1 ;; esac\nexec /usr/bin/wget "$@"',
+        );
         // busybox wget for GETs, and an `nc` (node, as busybox's: stdin to the socket, the socket to stdout) for the PUT.
         nc = new ShSandbox([...BaseTools]);
-        nc.fake("wget", 'case "$1" in --help) echo "Usage: wget [-cqS] [-O FILE] [-T SEC] URL" >&2; exit 1 ;; esac\nexec /usr/bin/wget "$@"');
-        const ncJs = "const s=require('net').connect(+process.argv[3],process.argv[2]);process.stdin.pipe(s);s.pipe(process.stdout);s.on('error',()=>process.exit(1));";
+        nc.fake(
+            "wget",
+            'case "$1" in --help) echo "Usage: wget [-cqS] [-O FILE] [-T SEC] URL" >&2; exit 1 ;; esac\nexec /usr/bin/wget "$@"',
+        );
+        const ncJs =
+            "const s=require('net').connect(+process.argv[3],process.argv[2]);process.stdin.pipe(s);s.pipe(process.stdout);s.on('error',()=>process.exit(1));";
         nc.fake("nc", `shift 2\nexec ${process.execPath} -e "${ncJs}" x "$@"`);
     });
     after(() => [curl, gnuWget, none, nc].forEach((s) => s.dispose()));
@@ -49,7 +61,11 @@ describe("store preStop: wait for full replicas, move leaders away, within the b
         return { ...r, log: readFileSync(log, "utf8") };
     }
 
-    for (const [name, sb] of [["curl", () => curl], ["GNU wget --method", () => gnuWget], ["a raw HTTP/1.0 request through nc", () => nc]] as const) {
+    for (const [name, sb] of [
+        ["curl", () => curl],
+        ["GNU wget --method", () => gnuWget],
+        ["a raw HTTP/1.0 request through nc", () => nc],
+    ] as const) {
         it(`moves every leader off this store to a peer on another store (PUT with ${name})`, async () => {
             const pd = PdDouble.seeded("demo", "ns1", 3, 6);
             const me = pd.storeByAddress(storeAddress("demo", "ns1", 0))!.id;

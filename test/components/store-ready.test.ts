@@ -48,7 +48,10 @@ describe("store readiness asks PD whether this store is Up", () => {
                 const r = await ready(tool === "wget" ? wget : curl, url, "listen");
                 assert.equal(r.code, 0, r.stdout + r.stderr);
                 assert.match(r.stdout, /store 1 is Up at PD and listens: ready/);
-                assert.deepEqual(pd.requests.map((q) => q.path), ["/pd/api/v1/stores"]);
+                assert.deepEqual(
+                    pd.requests.map((q) => q.path),
+                    ["/pd/api/v1/stores"],
+                );
             });
         });
     }
@@ -81,7 +84,12 @@ describe("store readiness asks PD whether this store is Up", () => {
         pd.addStore(storeAddress("demo", "ns1", 0));
         pd.addStore(storeAddress("demo", "ns1", 10));
         await pd.serve(async (url) => {
-            const r = await wget.run(script, { ...pod, HOSTNAME: "demo-store-1", PD_URL: url, PROC_NET: `${wget.dir}/listen` });
+            const r = await wget.run(script, {
+                ...pod,
+                HOSTNAME: "demo-store-1",
+                PD_URL: url,
+                PROC_NET: `${wget.dir}/listen`,
+            });
             assert.equal(r.code, 1);
             assert.match(r.stdout, /PD does not list demo-store-1\.demo-store-peer\.ns1\.svc:10800/);
         });

@@ -22,15 +22,26 @@ async function deploy(raw: unknown): Promise<Recorded[]> {
     return deployed.resources;
 }
 
-const names = (rs: Recorded[]) => ofType(rs, PVC).map((r) => r.inputs.metadata.name).sort();
+const names = (rs: Recorded[]) =>
+    ofType(rs, PVC)
+        .map((r) => r.inputs.metadata.name)
+        .sort();
 
 describe("Tier under mocks: the program sizes the PD and Store volumes", () => {
     it("registers one claim per PD and Store ordinal, with the configured size, and none for the Proxy", async () => {
-        const raw = { ...(stackConfig("dev") as object), store: { replicas: 4, storage: { size: "30Gi", className: "fast" } } };
+        const raw = {
+            ...(stackConfig("dev") as object),
+            store: { replicas: 4, storage: { size: "30Gi", className: "fast" } },
+        };
         const rs = await deploy(raw);
         assert.deepEqual(names(rs), [
-            "pd-dev-pd-0", "pd-dev-pd-1", "pd-dev-pd-2",
-            "store-dev-store-0", "store-dev-store-1", "store-dev-store-2", "store-dev-store-3",
+            "pd-dev-pd-0",
+            "pd-dev-pd-1",
+            "pd-dev-pd-2",
+            "store-dev-store-0",
+            "store-dev-store-1",
+            "store-dev-store-2",
+            "store-dev-store-3",
         ]);
         for (const c of ofType(rs, PVC).filter((r) => r.inputs.metadata.name.startsWith("store-"))) {
             assert.equal(c.inputs.spec.resources.requests.storage, "30Gi");

@@ -12,22 +12,46 @@ const ctx: ClusterContext = { cluster: "demo", namespace: "ns1", pdReplicas: 3 }
 
 function args(profile: TierProfile, raw: unknown = {}): TierSpecArgs {
     const cfg = parseStackConfig(raw);
-    return { profile, ctx, settings: cfg[profile.kind], timezone: cfg.timezone, labels: cfg.labels, annotations: cfg.annotations };
+    return {
+        profile,
+        ctx,
+        settings: cfg[profile.kind],
+        timezone: cfg.timezone,
+        labels: cfg.labels,
+        annotations: cfg.annotations,
+    };
 }
 
 describe("buildClaims: one claim per ordinal, sized by the config", () => {
     const rows: [string, TierProfile, unknown, string[], string][] = [
-        ["Store defaults: 3 claims of 10Gi", storeProfile, {}, ["store-demo-store-0", "store-demo-store-1", "store-demo-store-2"], "10Gi"],
-        ["Store scaled to 4 and grown to 20Gi", storeProfile, { store: { replicas: 4, storage: { size: "20Gi" } } },
-            ["store-demo-store-0", "store-demo-store-1", "store-demo-store-2", "store-demo-store-3"], "20Gi"],
+        [
+            "Store defaults: 3 claims of 10Gi",
+            storeProfile,
+            {},
+            ["store-demo-store-0", "store-demo-store-1", "store-demo-store-2"],
+            "10Gi",
+        ],
+        [
+            "Store scaled to 4 and grown to 20Gi",
+            storeProfile,
+            { store: { replicas: 4, storage: { size: "20Gi" } } },
+            ["store-demo-store-0", "store-demo-store-1", "store-demo-store-2", "store-demo-store-3"],
+            "20Gi",
+        ],
         ["PD defaults: 3 claims of 1Gi", pdProfile, {}, ["pd-demo-pd-0", "pd-demo-pd-1", "pd-demo-pd-2"], "1Gi"],
         ["a single PD", pdProfile, { pd: { replicas: 1 } }, ["pd-demo-pd-0"], "1Gi"],
     ];
     for (const [name, profile, raw, names, size] of rows) {
         it(name, () => {
             const claims = buildClaims(args(profile, raw));
-            assert.deepEqual(claims.map((c) => c.metadata.name), names);
-            assert.deepEqual(claims.map((c) => c.ordinal), names.map((_, i) => i));
+            assert.deepEqual(
+                claims.map((c) => c.metadata.name),
+                names,
+            );
+            assert.deepEqual(
+                claims.map((c) => c.ordinal),
+                names.map((_, i) => i),
+            );
             for (const c of claims) {
                 assert.equal(c.spec.resources.requests.storage, size);
                 assert.equal(c.metadata.namespace, "ns1");
@@ -55,6 +79,10 @@ describe("buildClaims: one claim per ordinal, sized by the config", () => {
     it("leaves storageClassName unset without className (the default class), and carries the extra annotations", () => {
         const [c] = buildClaims(args(storeProfile, { annotations: { team: "db" } }));
         assert.equal(c?.spec.storageClassName, undefined);
-        assert.deepEqual(c?.metadata.annotations, { team: "db", "pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true" });
+        assert.deepEqual(c?.metadata.annotations, {
+            team: "db",
+            "pulumi.com/patchForce": "true",
+            "pulumi.com/skipAwait": "true",
+        });
     });
 });

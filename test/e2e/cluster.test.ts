@@ -8,7 +8,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as k8s from "@kubernetes/client-node";
 import { EngineProject } from "../helpers/engine";
-import { kubectl, podUpdates, testCluster, tierPods, waitForReadyPods, watchPods, type TestCluster } from "../helpers/cluster";
+import {
+    kubectl,
+    podUpdates,
+    testCluster,
+    tierPods,
+    waitForReadyPods,
+    watchPods,
+    type TestCluster,
+} from "../helpers/cluster";
 
 const ns = "e2e-cluster";
 const policy = ["--policy-pack", "policies"];
@@ -25,7 +33,11 @@ describe("engine, local cluster", () => {
         c = testCluster();
         // minReadySeconds 0 (default 10) keeps the rolling-upgrade test short and its Ready-time ordering exact.
         const quick = { minReadySeconds: 0 };
-        a = new EngineProject("a", { name: "alpha", namespace: ns, pd: quick, store: quick }, { kubeconfig: c.kubeconfig });
+        a = new EngineProject(
+            "a",
+            { name: "alpha", namespace: ns, pd: quick, store: quick },
+            { kubeconfig: c.kubeconfig },
+        );
         await a.init();
     });
     after(async () => {
@@ -40,7 +52,12 @@ describe("engine, local cluster", () => {
         await waitForReadyPods(c, ns, "alpha", "pd", 3);
         await waitForReadyPods(c, ns, "alpha", "store", 3);
         await waitForReadyPods(c, ns, "alpha", "proxy", 1);
-        const pvcs = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector: "app.kubernetes.io/instance=alpha" })).items;
+        const pvcs = (
+            await c.core.listNamespacedPersistentVolumeClaim({
+                namespace: ns,
+                labelSelector: "app.kubernetes.io/instance=alpha",
+            })
+        ).items;
         assert.deepEqual(pvcs.map((p) => `${p.metadata?.name}:${p.status?.phase}`).sort(), [
             "pd-alpha-pd-0:Bound",
             "pd-alpha-pd-1:Bound",
@@ -49,22 +66,30 @@ describe("engine, local cluster", () => {
             "store-alpha-store-1:Bound",
             "store-alpha-store-2:Bound",
         ]);
-        const pdbs = (await c.policy.listNamespacedPodDisruptionBudget({ namespace: ns })).items.map((p) => p.metadata?.name).sort();
+        const pdbs = (await c.policy.listNamespacedPodDisruptionBudget({ namespace: ns })).items
+            .map((p) => p.metadata?.name)
+            .sort();
         assert.deepEqual(pdbs, ["alpha-pd", "alpha-proxy", "alpha-store"]);
     });
 
     it("secure by default: the API server accepted a NetworkPolicy per tier, hardened pods and the proxy's headless Service", async () => {
         // kwok runs no CNI, so nothing enforces the policies here: test/components/network-policy.test.ts proves the flows.
         const net = c.config.makeApiClient(k8s.NetworkingV1Api);
-        const policies = (await net.listNamespacedNetworkPolicy({ namespace: ns, labelSelector: "app.kubernetes.io/instance=alpha" })).items;
-        assert.deepEqual(policies.map((p) => `${p.metadata?.name}:${p.spec?.podSelector?.matchLabels?.["app.kubernetes.io/component"]}`).sort(), [
-            "alpha-pd:pd",
-            "alpha-proxy:proxy",
-            "alpha-store:store",
-        ]);
+        const policies = (
+            await net.listNamespacedNetworkPolicy({ namespace: ns, labelSelector: "app.kubernetes.io/instance=alpha" })
+        ).items;
+        assert.deepEqual(
+            policies
+                .map((p) => `${p.metadata?.name}:${p.spec?.podSelector?.matchLabels?.["app.kubernetes.io/component"]}`)
+                .sort(),
+            ["alpha-pd:pd", "alpha-proxy:proxy", "alpha-store:store"],
+        );
         const store = policies.find((p) => p.metadata?.name === "alpha-store");
         assert.deepEqual(store?.spec?.policyTypes, ["Ingress", "Egress"]);
-        assert.deepEqual(store?.spec?.ingress?.map((r) => r.ports?.[0]?.port), [10800, 6370]);
+        assert.deepEqual(
+            store?.spec?.ingress?.map((r) => r.ports?.[0]?.port),
+            [10800, 6370],
+        );
         for (const tier of ["pd", "store", "proxy"]) {
             const pods = await tierPods(c, ns, "alpha", tier);
             assert.ok(pods.length > 0, tier);
@@ -76,14 +101,32 @@ describe("engine, local cluster", () => {
             }
         }
         // The API server's own Pod Security check: "baseline" holds; "restricted" only misses runAsNonRoot (the images run as root).
-        const baseline = await kubectl(c, ["label", "--dry-run=server", "--overwrite", "namespace", ns, "pod-security.kubernetes.io/enforce=baseline"]);
+        const baseline = await kubectl(c, [
+            "label",
+            "--dry-run=server",
+            "--overwrite",
+            "namespace",
+            ns,
+            "pod-security.kubernetes.io/enforce=baseline",
+        ]);
         assert.equal(baseline.code, 0, baseline.output);
         assert.doesNotMatch(baseline.output, /violate/, baseline.output);
-        const restricted = await kubectl(c, ["label", "--dry-run=server", "--overwrite", "namespace", ns, "pod-security.kubernetes.io/enforce=restricted"]);
+        const restricted = await kubectl(c, [
+            "label",
+            "--dry-run=server",
+            "--overwrite",
+            "namespace",
+            ns,
+            "pod-security.kubernetes.io/enforce=restricted",
+        ]);
         const complaints = restricted.output.split("\n").filter((l) => /^Warning: alpha-/.test(l));
         assert.ok(complaints.length > 0, restricted.output);
         for (const line of complaints) {
-            assert.match(line, /^Warning: alpha-[a-z0-9-]+( \(and \d+ other pods?\))?: runAsNonRoot != true$/, restricted.output);
+            assert.match(
+                line,
+                /^Warning: alpha-[a-z0-9-]+( \(and \d+ other pods?\))?: runAsNonRoot != true$/,
+                restricted.output,
+            );
         }
         const proxy = await c.apps.readNamespacedStatefulSet({ namespace: ns, name: "alpha-proxy" });
         const headless = await c.core.readNamespacedService({ namespace: ns, name: proxy.spec?.serviceName ?? "" });
@@ -152,12 +195,18 @@ describe("engine, local cluster", () => {
         );
         for (const [tier, list] of Object.entries(updates)) {
             for (const u of list) {
-                assert.ok(u.begin >= 0 && u.done > u.begin, `${tier} pod ${u.name} was replaced and became Ready: ${JSON.stringify(u)}`);
+                assert.ok(
+                    u.begin >= 0 && u.done > u.begin,
+                    `${tier} pod ${u.name} was replaced and became Ready: ${JSON.stringify(u)}`,
+                );
             }
             // One at a time: a pod starts going away only after the previous one is back and Ready.
             const sorted = [...list].sort((x, y) => x.begin - y.begin);
             for (let i = 1; i < sorted.length; i++) {
-                assert.ok(sorted[i].begin > sorted[i - 1].done, `${tier}: ${sorted[i].name} started before ${sorted[i - 1].name} was Ready`);
+                assert.ok(
+                    sorted[i].begin > sorted[i - 1].done,
+                    `${tier}: ${sorted[i].name} started before ${sorted[i - 1].name} was Ready`,
+                );
             }
         }
         const last = (tier: string) => Math.max(...updates[tier].map((u) => u.done));
@@ -194,7 +243,11 @@ describe("engine, local cluster", () => {
     });
 
     it("a second cluster (second stack) shares the namespace without touching the first", async () => {
-        b = new EngineProject("b", { name: "beta", namespace: ns, createNamespace: false }, { kubeconfig: c.kubeconfig });
+        b = new EngineProject(
+            "b",
+            { name: "beta", namespace: ns, createNamespace: false },
+            { kubeconfig: c.kubeconfig },
+        );
         await b.init();
         const up = await b.up(policy);
         assert.equal(up.code, 0, up.output);
@@ -213,7 +266,9 @@ describe("engine, local cluster", () => {
         }
         const sts = (await c.apps.listNamespacedStatefulSet({ namespace: ns })).items;
         assert.equal(sts.length, 0);
-        const pvcs = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items.map((p) => p.metadata?.name);
+        const pvcs = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items.map(
+            (p) => p.metadata?.name,
+        );
         for (const name of ["pd-alpha-pd-0", "store-alpha-store-7", "store-beta-store-2"]) {
             assert.ok(pvcs.includes(name), `${name} kept: ${pvcs.join(", ")}`);
         }

@@ -40,7 +40,9 @@ describe("engine, render target: what a preview does not pay for", () => {
     });
 
     it("type-checks when PULUMI_NODEJS_TRANSPILE_ONLY=false asks for it", async () => {
-        const checked = await project.run(["preview", "--stack", project.stack], { PULUMI_NODEJS_TRANSPILE_ONLY: "false" });
+        const checked = await project.run(["preview", "--stack", project.stack], {
+            PULUMI_NODEJS_TRANSPILE_ONLY: "false",
+        });
         assert.notEqual(checked.code, 0, checked.output);
         assert.match(checked.output, /TS2322: Type 'string' is not assignable to type 'number'/);
     });

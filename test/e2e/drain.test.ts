@@ -43,10 +43,13 @@ describe("engine, local cluster: Store scale-in drained first (store.drain)", ()
     let pd: PdDouble;
     const ip = hostIp();
 
-    const replicas = async () => (await c.apps.readNamespacedStatefulSet({ namespace: ns, name: `${cluster}-store` })).spec?.replicas;
+    const replicas = async () =>
+        (await c.apps.readNamespacedStatefulSet({ namespace: ns, name: `${cluster}-store` })).spec?.replicas;
     const claim = async (name: string) => {
         const r = await kubectl(c, ["get", "pvc", name, "-n", ns, "-o", "json"]);
-        return r.code === 0 ? (JSON.parse(r.output) as { metadata: { uid: string; deletionTimestamp?: string } }) : undefined;
+        return r.code === 0
+            ? (JSON.parse(r.output) as { metadata: { uid: string; deletionTimestamp?: string } })
+            : undefined;
     };
     const store3 = () => pd.storeByAddress(storeAddress(cluster, ns, 3))!;
 
@@ -55,7 +58,17 @@ describe("engine, local cluster: Store scale-in drained first (store.drain)", ()
         const pods = await waitForReadyPods(c, ns, cluster, "pd", 3);
         for (const pod of pods) {
             const patch = JSON.stringify({ status: { podIP: ip, podIPs: [{ ip }] } });
-            const r = await kubectl(c, ["patch", "pod", pod.metadata!.name!, "-n", ns, "--subresource=status", "--type=merge", "-p", patch]);
+            const r = await kubectl(c, [
+                "patch",
+                "pod",
+                pod.metadata!.name!,
+                "-n",
+                ns,
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                patch,
+            ]);
             assert.equal(r.code, 0, r.output);
         }
         const path = `/api/v1/namespaces/${ns}/services/${cluster}-pd:2379/proxy/pd/api/v1/system`;
@@ -75,7 +88,11 @@ describe("engine, local cluster: Store scale-in drained first (store.drain)", ()
         pd = PdDouble.seeded(cluster, ns, 4, 12, { moveDelayMs: 1500 });
         await pd.start(ip, 2379);
         const quick = { minReadySeconds: 1 };
-        p = new EngineProject("d", { name: cluster, namespace: ns, pd: quick, store: { ...quick, replicas: 4 } }, { kubeconfig: c.kubeconfig });
+        p = new EngineProject(
+            "d",
+            { name: cluster, namespace: ns, pd: quick, store: { ...quick, replicas: 4 } },
+            { kubeconfig: c.kubeconfig },
+        );
         await p.init();
         const up = await p.up(policy);
         assert.equal(up.code, 0, up.output);
@@ -94,7 +111,12 @@ describe("engine, local cluster: Store scale-in drained first (store.drain)", ()
             const r = await p.preview(policy);
             assert.notEqual(r.code, 0, r.output);
             assert.match(r.output, /elasticell-store-no-scale-in/);
-            assert.match(r.output, new RegExp(`PD: ${cluster}-store-3: store ${store3().id} is Up, not Tombstone \\(read from the service proxy of https://127\\.0\\.0\\.1`));
+            assert.match(
+                r.output,
+                new RegExp(
+                    `PD: ${cluster}-store-3: store ${store3().id} is Up, not Tombstone \\(read from the service proxy of https://127\\.0\\.0\\.1`,
+                ),
+            );
             assert.match(r.output, /pulumi config set --path store\.drain '\[3\]'/);
         } finally {
             await p.setConfig("store.replicas", "4");
@@ -107,7 +129,10 @@ describe("engine, local cluster: Store scale-in drained first (store.drain)", ()
         const r = await p.preview(policy);
         assert.notEqual(r.code, 0, r.output);
         assert.match(r.output, /store\.drain: would leave 2 stores; at least 3 must stay/);
-        assert.deepEqual(pd.requests.filter((q) => q.method === "DELETE"), []);
+        assert.deepEqual(
+            pd.requests.filter((q) => q.method === "DELETE"),
+            [],
+        );
     });
 
     it("store.drain [3]: preview shows the drain; a drain that times out fails clearly and shrinks nothing", async () => {
@@ -120,11 +145,18 @@ describe("engine, local cluster: Store scale-in drained first (store.drain)", ()
         pd.stuck = true;
         const up = await p.up(policy);
         assert.notEqual(up.code, 0, up.output);
-        assert.match(up.output, /drain timed out after 6 s: drn-store-3 \(store \d+\) is still Offline in PD with \d+ cell replicas left/);
+        assert.match(
+            up.output,
+            /drain timed out after 6 s: drn-store-3 \(store \d+\) is still Offline in PD with \d+ cell replicas left/,
+        );
         assert.match(up.output, /Nothing was shrunk/);
         assert.equal(store3().state, StoreState.Offline);
         assert.equal(await replicas(), 4);
-        assert.equal((await claim(pvc3))?.metadata.deletionTimestamp, undefined, "the volume stays until the store is Tombstone");
+        assert.equal(
+            (await claim(pvc3))?.metadata.deletionTimestamp,
+            undefined,
+            "the volume stays until the store is Tombstone",
+        );
     });
 
     it("refuses the scale-in while the store is half-drained (Offline)", async () => {
@@ -145,11 +177,19 @@ describe("engine, local cluster: Store scale-in drained first (store.drain)", ()
         const up = await p.up(policy);
         assert.equal(up.code, 0, up.output);
         t.diagnostic(`pulumi up with the drain took ${Date.now() - started} ms; its drain lines:`);
-        t.diagnostic(up.output.split("\n").filter((l) => l.includes("elasticell drain")).join("\n"));
+        t.diagnostic(
+            up.output
+                .split("\n")
+                .filter((l) => l.includes("elasticell drain"))
+                .join("\n"),
+        );
         assert.match(up.output, /\[elasticell drain\] drn-store-3 \(store \d+\): Tombstone/);
         assert.equal(store3().state, StoreState.Tombstone);
         const deletes = pd.requests.filter((q) => q.method === "DELETE");
-        assert.deepEqual(deletes.map((q) => q.path), [`/pd/api/v1/stores/${store3().id}`]);
+        assert.deepEqual(
+            deletes.map((q) => q.path),
+            [`/pd/api/v1/stores/${store3().id}`],
+        );
         assert.ok((await claim(pvc3))?.metadata.deletionTimestamp !== undefined, `${pvc3} is being deleted`);
         const sts = await c.apps.readNamespacedStatefulSet({ namespace: ns, name: `${cluster}-store` });
         assert.equal(sts.metadata?.annotations?.["elasticell.io/drained-down-to"], "3");
@@ -176,9 +216,21 @@ describe("engine, local cluster: Store scale-in drained first (store.drain)", ()
         assert.equal(up.code, 0, up.output);
         await waitForReadyPods(c, ns, cluster, "store", 4);
         const fresh = await claim(pvc3);
-        assert.ok(fresh !== undefined && fresh.metadata.deletionTimestamp === undefined, "a new volume for drn-store-3");
+        assert.ok(
+            fresh !== undefined && fresh.metadata.deletionTimestamp === undefined,
+            "a new volume for drn-store-3",
+        );
         // The drain's record was for the generation it drained: after the scale-out it allows nothing.
-        const r = await kubectl(c, ["patch", "statefulset", `${cluster}-store`, "-n", ns, "--type=merge", "-p", '{"spec":{"replicas":3}}']);
+        const r = await kubectl(c, [
+            "patch",
+            "statefulset",
+            `${cluster}-store`,
+            "-n",
+            ns,
+            "--type=merge",
+            "-p",
+            '{"spec":{"replicas":3}}',
+        ]);
         assert.notEqual(r.code, 0, r.output);
         assert.match(r.output, /cannot go down \(4 -> 3\)/);
     });

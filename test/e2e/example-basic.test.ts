@@ -10,7 +10,11 @@ import { after, before, describe, it } from "node:test";
 import { EngineProject } from "../helpers/engine";
 import { ProjectRoot } from "../helpers/stacks";
 
-const example = { root: join(ProjectRoot, "examples", "basic"), files: ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"], linkLibrary: true };
+const example = {
+    root: join(ProjectRoot, "examples", "basic"),
+    files: ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"],
+    linkLibrary: true,
+};
 
 describe("engine, render target: examples/basic uses the library", () => {
     let project: EngineProject;
@@ -55,8 +59,15 @@ describe("engine, render target: examples/basic uses the library", () => {
         const preview = await project.preview();
         assert.notEqual(preview.code, 0, preview.output);
         assert.match(preview.output, /invalid arguments of CellCluster "demo" \(1 problem\)/);
-        assert.match(preview.output, /- args\.namespace: must be a DNS label[^\n]*\(got "Bad_NS"\)\n\s+fix: set args\.namespace to "bad-ns"/);
-        assert.doesNotMatch(preview.output, /at resolveClusterArgs|pulumi config set/, "no stack trace, no stack-config command");
+        assert.match(
+            preview.output,
+            /- args\.namespace: must be a DNS label[^\n]*\(got "Bad_NS"\)\n\s+fix: set args\.namespace to "bad-ns"/,
+        );
+        assert.doesNotMatch(
+            preview.output,
+            /at resolveClusterArgs|pulumi config set/,
+            "no stack trace, no stack-config command",
+        );
         assert.equal(await project.resourceCount(), count);
     });
 });

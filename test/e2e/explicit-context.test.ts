@@ -15,12 +15,18 @@ import { EngineProject } from "../helpers/engine";
 import { ProjectRoot, stackConfig } from "../helpers/stacks";
 
 const ns = "e2e-explicit-context";
-const prodFile = (load(readFileSync(join(ProjectRoot, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+const prodFile = (
+    load(readFileSync(join(ProjectRoot, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }
+).config;
 
 describe("engine, local cluster: a stack naming another context never lands on the local cluster", () => {
     const c = testCluster();
     const context = prodFile["kubernetes:context"];
-    const p = new EngineProject("explicit-context", { ...stackConfig("prod"), namespace: ns, "kubernetes:context": context }, { kubeconfig: c.kubeconfig });
+    const p = new EngineProject(
+        "explicit-context",
+        { ...stackConfig("prod"), namespace: ns, "kubernetes:context": context },
+        { kubeconfig: c.kubeconfig },
+    );
     after(async () => p.dispose());
 
     it("prod's context is not the local cluster's", () => {

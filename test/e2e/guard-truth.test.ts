@@ -19,7 +19,9 @@ describe("engine, local cluster: the deployed state is the cluster's volumes and
     let t: EngineProject;
 
     const liveReplicas = async (tier: string): Promise<number | undefined> => {
-        const sts = await c.apps.readNamespacedStatefulSet({ namespace: ns, name: `delta-${tier}` }).catch(() => undefined);
+        const sts = await c.apps
+            .readNamespacedStatefulSet({ namespace: ns, name: `delta-${tier}` })
+            .catch(() => undefined);
         return sts?.spec?.replicas;
     };
 
@@ -33,7 +35,11 @@ describe("engine, local cluster: the deployed state is the cluster's volumes and
     before(async () => {
         c = testCluster();
         // A first stack deploys 4 stores, then is destroyed the README's way: its volumes stay.
-        const first = new EngineProject("t1", { name: "delta", namespace: ns, pd: quick, store: { ...quick, replicas: 4 } }, { kubeconfig: c.kubeconfig });
+        const first = new EngineProject(
+            "t1",
+            { name: "delta", namespace: ns, pd: quick, store: { ...quick, replicas: 4 } },
+            { kubeconfig: c.kubeconfig },
+        );
         try {
             await first.init();
             const up = await first.up(policy);
@@ -46,7 +52,13 @@ describe("engine, local cluster: the deployed state is the cluster's volumes and
         // The second stack runs without the admission policy, so the tests can make drift with kubectl.
         t = new EngineProject(
             "t2",
-            { name: "delta", namespace: ns, pd: quick, store: { ...quick, replicas: 3 }, guard: { admissionPolicy: false } },
+            {
+                name: "delta",
+                namespace: ns,
+                pd: quick,
+                store: { ...quick, replicas: 3 },
+                guard: { admissionPolicy: false },
+            },
             { kubeconfig: c.kubeconfig },
         );
         await t.init();
@@ -82,7 +94,10 @@ describe("engine, local cluster: the deployed state is the cluster's volumes and
         const keep5 = await t.preview(policy);
         assert.notEqual(keep5.code, 0, keep5.output);
         assert.match(keep5.output, /PD replicas would change 3 -> 5/);
-        assert.match(keep5.output, /PD's member list \(--initial-cluster of the live StatefulSet: delta-pd-0, delta-pd-1, delta-pd-2\)/);
+        assert.match(
+            keep5.output,
+            /PD's member list \(--initial-cluster of the live StatefulSet: delta-pd-0, delta-pd-1, delta-pd-2\)/,
+        );
         assert.doesNotMatch(keep5.output, /keep PD at 5|pd\.replicas 5`/);
         await t.setConfig("pd.replicas", "3");
         // The engine diffs against its state (3): only a refresh sees the drift, and the pack allows restoring 3.
@@ -126,6 +141,9 @@ describe("engine, local cluster: the deployed state is the cluster's volumes and
         }
         const edit = await kubectl(c, args);
         assert.notEqual(edit.code, 0, edit.output);
-        assert.match(edit.output, /PD's member list \(PD_INITIAL_CLUSTER, its --initial-cluster\) of e2e-truth\/delta-pd is fixed/);
+        assert.match(
+            edit.output,
+            /PD's member list \(PD_INITIAL_CLUSTER, its --initial-cluster\) of e2e-truth\/delta-pd is fixed/,
+        );
     });
 });

@@ -24,14 +24,26 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
         const out: Record<string, unknown> = {};
         for (const tier of ["pd", "store"]) {
             const sts = await c.apps.readNamespacedStatefulSet({ namespace: ns, name: `gamma-${tier}` });
-            const pods = (await tierPods(c, ns, "gamma", tier)).map((p) => `${p.metadata?.name}:${p.metadata?.uid}`).sort();
-            out[tier] = { uid: sts.metadata?.uid, generation: sts.metadata?.generation, replicas: sts.spec?.replicas, pods };
+            const pods = (await tierPods(c, ns, "gamma", tier))
+                .map((p) => `${p.metadata?.name}:${p.metadata?.uid}`)
+                .sort();
+            out[tier] = {
+                uid: sts.metadata?.uid,
+                generation: sts.metadata?.generation,
+                replicas: sts.spec?.replicas,
+                pods,
+            };
         }
         return out;
     };
 
     /** Sets `path` to `value`, runs each attempt, expects each refused with `messages`, then restores. */
-    async function refusedEverywhere(path: string, value: string, restore: string, attempts: { args: string[]; messages: RegExp[] }[]) {
+    async function refusedEverywhere(
+        path: string,
+        value: string,
+        restore: string,
+        attempts: { args: string[]; messages: RegExp[] }[],
+    ) {
         const before = await snapshot();
         await g.setConfig(path, value);
         try {
@@ -51,7 +63,11 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
     before(async () => {
         c = testCluster();
         const quick = { minReadySeconds: 1 };
-        g = new EngineProject("g", { name: "gamma", namespace: ns, pd: quick, store: { ...quick, replicas: 4 } }, { kubeconfig: c.kubeconfig });
+        g = new EngineProject(
+            "g",
+            { name: "gamma", namespace: ns, pd: quick, store: { ...quick, replicas: 4 } },
+            { kubeconfig: c.kubeconfig },
+        );
         await g.init();
         const up = await g.up(policy);
         assert.equal(up.code, 0, up.output);
@@ -86,7 +102,12 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
         await refusedEverywhere("store.storage.size", "20Gi", "10Gi", [
             {
                 args: ["preview", ...policy],
-                messages: [/elasticell-volume-growth/, /10Gi -> 20Gi/, /StorageClass local-storage does not allow volume expansion/, /pulumi config set --path store\.storage\.size 10Gi/],
+                messages: [
+                    /elasticell-volume-growth/,
+                    /10Gi -> 20Gi/,
+                    /StorageClass local-storage does not allow volume expansion/,
+                    /pulumi config set --path store\.storage\.size 10Gi/,
+                ],
             },
             { args: ["up", "--yes", "--skip-preview"], messages: [resize] },
             { args: ["up", "--yes"], messages: [/store-gamma-store-\d/, resize] },
@@ -95,7 +116,10 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
 
     it("pd.storage.className changed: refused at preview by the pack, and by the API server without it", async () => {
         await refusedEverywhere("pd.storage.className", "other-class", "local-storage", [
-            { args: ["preview", ...policy], messages: [/elasticell-volume-growth/, /spec\.storageClassName: local-storage -> other-class/] },
+            {
+                args: ["preview", ...policy],
+                messages: [/elasticell-volume-growth/, /spec\.storageClassName: local-storage -> other-class/],
+            },
             { args: ["up", "--yes", "--skip-preview"], messages: [/spec is immutable after creation/] },
         ]);
         await g.ok(["config", "rm", "--path", "pd.storage.className", "--stack", g.stack]);
@@ -107,11 +131,23 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
         const replace = await g.run(["up", "--yes", "--skip-preview", "--replace", urn, "--stack", g.stack]);
         assert.notEqual(replace.code, 0, replace.output);
         assert.match(replace.output, /protect/);
-        const forced = await g.run(["up", "--yes", "--skip-preview", "--replace", urn, "--ignore-protect", "--stack", g.stack]);
+        const forced = await g.run([
+            "up",
+            "--yes",
+            "--skip-preview",
+            "--replace",
+            urn,
+            "--ignore-protect",
+            "--stack",
+            g.stack,
+        ]);
         assert.notEqual(forced.code, 0, forced.output);
         // The provider replaces create-before-delete: its server-side apply of the "new" object conflicts
         // with the live one's field manager; were it to pass, the admission policy refuses the delete.
-        assert.match(forced.output, /field conflict|Deleting StatefulSet e2e-guard\/gamma-store would stop every pod of the tier at once/);
+        assert.match(
+            forced.output,
+            /field conflict|Deleting StatefulSet e2e-guard\/gamma-store would stop every pod of the tier at once/,
+        );
         assert.deepEqual(await snapshot(), before);
     });
 
@@ -151,7 +187,11 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
     });
 
     it("a second stack declaring the same cluster is refused at preview (pack) and at up (server-side apply and admission)", async () => {
-        const h = new EngineProject("h", { name: "gamma", namespace: ns, createNamespace: false }, { kubeconfig: c.kubeconfig });
+        const h = new EngineProject(
+            "h",
+            { name: "gamma", namespace: ns, createNamespace: false },
+            { kubeconfig: c.kubeconfig },
+        );
         try {
             await h.init();
             const before = await snapshot();
@@ -164,7 +204,13 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
             assert.deepEqual(await snapshot(), before);
             const sts = await c.apps.readNamespacedStatefulSet({ namespace: ns, name: "gamma-store" });
             assert.equal(sts.metadata?.annotations?.["elasticell.io/pulumi-stack"], "elasticell/g");
-            const vap = await kubectl(c, ["get", "validatingadmissionpolicy", `elasticell-guard.${ns}.gamma`, "-o", "jsonpath={.metadata.annotations}"]);
+            const vap = await kubectl(c, [
+                "get",
+                "validatingadmissionpolicy",
+                `elasticell-guard.${ns}.gamma`,
+                "-o",
+                "jsonpath={.metadata.annotations}",
+            ]);
             assert.match(vap.output, /elasticell\/g/, "the guard is not co-owned by the second stack");
         } finally {
             await h.dispose();
@@ -195,7 +241,14 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
     });
 
     it("the documented unlock lets a deliberate kubectl delete through", async () => {
-        const unlock = await kubectl(c, ["annotate", "statefulset", "gamma-store", "-n", ns, "elasticell.io/allow-delete=e2e: retiring this cluster"]);
+        const unlock = await kubectl(c, [
+            "annotate",
+            "statefulset",
+            "gamma-store",
+            "-n",
+            ns,
+            "elasticell.io/allow-delete=e2e: retiring this cluster",
+        ]);
         assert.equal(unlock.code, 0, unlock.output);
         const del = await kubectl(c, ["delete", "statefulset", "gamma-store", "-n", ns, "--cascade=orphan"]);
         assert.equal(del.code, 0, del.output);
@@ -209,13 +262,30 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
         assert.equal(destroy.code, 0, destroy.output);
         assert.equal(await g.resourceCount(), 0);
         const sts = (await c.apps.listNamespacedStatefulSet({ namespace: ns })).items;
-        assert.deepEqual(sts.map((s) => s.metadata?.name), []);
+        assert.deepEqual(
+            sts.map((s) => s.metadata?.name),
+            [],
+        );
         // The volumes with data (Bound). The refused plain `up` of PD 3 -> 5 above had already created the claims of
         // ordinals 3 and 4 (the program creates claims before the StatefulSet): never bound, empty, and left Pending.
         const claims = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items;
-        const pending = claims.filter((p) => p.status?.phase !== "Bound").map((p) => p.metadata?.name).sort();
+        const pending = claims
+            .filter((p) => p.status?.phase !== "Bound")
+            .map((p) => p.metadata?.name)
+            .sort();
         assert.deepEqual(pending, ["pd-gamma-pd-3", "pd-gamma-pd-4"]);
-        const pvcs = claims.filter((p) => p.status?.phase === "Bound").map((p) => p.metadata?.name).sort();
-        assert.deepEqual(pvcs, ["pd-gamma-pd-0", "pd-gamma-pd-1", "pd-gamma-pd-2", "store-gamma-store-0", "store-gamma-store-1", "store-gamma-store-2", "store-gamma-store-3"]);
+        const pvcs = claims
+            .filter((p) => p.status?.phase === "Bound")
+            .map((p) => p.metadata?.name)
+            .sort();
+        assert.deepEqual(pvcs, [
+            "pd-gamma-pd-0",
+            "pd-gamma-pd-1",
+            "pd-gamma-pd-2",
+            "store-gamma-store-0",
+            "store-gamma-store-1",
+            "store-gamma-store-2",
+            "store-gamma-store-3",
+        ]);
     });
 });

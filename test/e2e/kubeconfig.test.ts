@@ -37,14 +37,35 @@ describe("engine, local cluster: the pack reads the cluster the provider uses", 
         refusing = http.createServer((req, res) => {
             seen.push({ url: req.url ?? "", agent: req.headers["user-agent"] ?? "" });
             res.writeHead(403, { "Content-Type": "application/json" });
-            res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", message: "bogus cluster refuses everything", code: 403 }));
+            res.end(
+                JSON.stringify({
+                    kind: "Status",
+                    apiVersion: "v1",
+                    status: "Failure",
+                    message: "bogus cluster refuses everything",
+                    code: 403,
+                }),
+            );
         });
         await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
         bogusServer = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
         // The same names as the local cluster's kubeconfig, another server and user.
-        const local = load(readFileSync(c.kubeconfig, "utf8")) as { "current-context": string; contexts: { name: string; context: { cluster: string; user: string } }[] };
+        const local = load(readFileSync(c.kubeconfig, "utf8")) as {
+            "current-context": string;
+            contexts: { name: string; context: { cluster: string; user: string } }[];
+        };
         const context = local.contexts.find((x) => x.name === local["current-context"])!;
-        p = new EngineProject("k", { name: "kappa", namespace: ns, pd: { minReadySeconds: 0 }, store: { minReadySeconds: 0 }, guard: { admissionPolicy: false } }, { kubeconfig: c.kubeconfig });
+        p = new EngineProject(
+            "k",
+            {
+                name: "kappa",
+                namespace: ns,
+                pd: { minReadySeconds: 0 },
+                store: { minReadySeconds: 0 },
+                guard: { admissionPolicy: false },
+            },
+            { kubeconfig: c.kubeconfig },
+        );
         real = c.kubeconfig;
         bogus = join(p.dir, "bogus-kubeconfig");
         writeFileSync(
@@ -93,22 +114,36 @@ describe("engine, local cluster: the pack reads the cluster the provider uses", 
         assert.match(r.output, /cannot read the deployed state from the Kubernetes API/);
         assert.match(r.output, /403 Forbidden: bogus cluster refuses everything/);
         assert.doesNotMatch(r.output, /3 -> 5 \(deployed -> requested\)/);
-        assert.ok(seen.some((s) => s.agent !== ""), `the provider (client-go) asked the refusing server too: ${JSON.stringify(seen)}`);
-        assert.ok(seen.some((s) => s.agent === "" && s.url.startsWith("/apis/apps/v1/namespaces/e2e-kubeconfig/statefulsets/kappa-pd")), "the pack asked it");
+        assert.ok(
+            seen.some((s) => s.agent !== ""),
+            `the provider (client-go) asked the refusing server too: ${JSON.stringify(seen)}`,
+        );
+        assert.ok(
+            seen.some(
+                (s) =>
+                    s.agent === "" && s.url.startsWith("/apis/apps/v1/namespaces/e2e-kubeconfig/statefulsets/kappa-pd"),
+            ),
+            "the pack asked it",
+        );
     });
 
-    it("the engine takes the baselineUnreadable allowance form; the plain \"allow\" stays mandatory", async () => {
+    it('the engine takes the baselineUnreadable allowance form; the plain "allow" stays mandatory', async () => {
         const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
         const config = join(p.dir, "unreadable-config.json");
         writeFileSync(
             config,
             JSON.stringify({
-                "elasticell-pd-replicas-fixed": { baselineUnreadable: { allow: { reason: "INC-9: e2e, the API is down", expires: tomorrow } } },
+                "elasticell-pd-replicas-fixed": {
+                    baselineUnreadable: { allow: { reason: "INC-9: e2e, the API is down", expires: tomorrow } },
+                },
                 "elasticell-tier-owner": { baselineUnreadable: "allow" },
             }),
         );
         const r = await withKubeconfig(`${bogus}:${real}`, ["preview", ...policy, "--policy-pack-config", config]);
-        assert.match(r.output, /\[advisory\]\s+elasticell-pd-replicas-fixed[\s\S]*Allowed by baselineUnreadable until \d{4}-\d{2}-\d{2}; reason: "INC-9: e2e, the API is down"/);
+        assert.match(
+            r.output,
+            /\[advisory\]\s+elasticell-pd-replicas-fixed[\s\S]*Allowed by baselineUnreadable until \d{4}-\d{2}-\d{2}; reason: "INC-9: e2e, the API is down"/,
+        );
         assert.doesNotMatch(r.output, /\[mandatory\]\s+elasticell-pd-replicas-fixed/);
         assert.match(r.output, /\[mandatory\]\s+elasticell-tier-owner[\s\S]*the plain "allow" is no longer accepted/);
     });

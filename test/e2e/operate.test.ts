@@ -67,8 +67,20 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
     /** Sets the Ready condition of a pod, as a kubelet reports a failing readiness probe. */
     async function setReady(pod: string, ready: boolean): Promise<void> {
         const live = await c.core.readNamespacedPod({ namespace: ns, name: pod });
-        const conditions = (live.status?.conditions ?? []).map((x) => (x.type === "Ready" ? { ...x, status: ready ? "True" : "False" } : x));
-        const r = await kubectl(c, ["patch", "pod", pod, "-n", ns, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status: { conditions } })]);
+        const conditions = (live.status?.conditions ?? []).map((x) =>
+            x.type === "Ready" ? { ...x, status: ready ? "True" : "False" } : x,
+        );
+        const r = await kubectl(c, [
+            "patch",
+            "pod",
+            pod,
+            "-n",
+            ns,
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            JSON.stringify({ status: { conditions } }),
+        ]);
         assert.equal(r.code, 0, r.output);
     }
 
@@ -77,7 +89,11 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
         pd = PdDouble.seeded(cluster, ns, 3, 6);
         pdUrl = await pd.start();
         const quick = { minReadySeconds: 1 };
-        p = new EngineProject(stack, { name: cluster, namespace: ns, pd: { ...quick, apiUrl: pdUrl }, store: quick }, { kubeconfig: c.kubeconfig });
+        p = new EngineProject(
+            stack,
+            { name: cluster, namespace: ns, pd: { ...quick, apiUrl: pdUrl }, store: quick },
+            { kubeconfig: c.kubeconfig },
+        );
         await p.init();
         const up = await p.up(["--policy-pack", "policies"]);
         assert.equal(up.code, 0, up.output);
@@ -98,15 +114,26 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
         assert.equal(code, 0, output);
         assert.equal(report.healthy, true);
         assert.deepEqual(report.problems, []);
-        for (const [tier, n] of [["pd", 3], ["store", 3], ["proxy", 1]] as const) {
+        for (const [tier, n] of [
+            ["pd", 3],
+            ["store", 3],
+            ["proxy", 1],
+        ] as const) {
             const t = report.tiers.find((x: { tier: string }) => x.tier === tier);
             assert.deepEqual([t.stackReplicas, t.liveReplicas, t.ready], [n, n, n], tier);
         }
         assert.equal(report.tiers.find((x: { tier: string }) => x.tier === "store").claims.length, 3);
         assert.equal(report.pd.reachable, true);
         assert.equal(report.pd.replicasNotFullCellCount, 0);
-        assert.deepEqual(report.pd.stores.map((s: { ordinal: number; state: string }) => `${s.ordinal}:${s.state}`).sort(), ["0:Up", "1:Up", "2:Up"]);
-        assert.equal(report.pd.stores.reduce((a: number, s: { leaderCount: number }) => a + s.leaderCount, 0), 6, "leader counts: one leader per cell");
+        assert.deepEqual(
+            report.pd.stores.map((s: { ordinal: number; state: string }) => `${s.ordinal}:${s.state}`).sort(),
+            ["0:Up", "1:Up", "2:Up"],
+        );
+        assert.equal(
+            report.pd.stores.reduce((a: number, s: { leaderCount: number }) => a + s.leaderCount, 0),
+            6,
+            "leader counts: one leader per cell",
+        );
         assert.ok(seconds < 15, `status took ${seconds} s`);
 
         const text = await tool("status");
@@ -145,11 +172,19 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
 
         const audit = await tool("audit");
         assert.equal(audit.code, 1, audit.output);
-        assert.match(audit.stdout, /^ {2}store: 4 -> 3 \(deployed -> requested\) \[elasticell-store-no-scale-in\] StatefulSet e2e-ops\/opr-store/m);
-        const json = JSON.parse((await tool("audit", "--json")).stdout) as { clean: boolean; violations: { level: string; tier?: string; deployed?: string; requested?: string }[] };
+        assert.match(
+            audit.stdout,
+            /^ {2}store: 4 -> 3 \(deployed -> requested\) \[elasticell-store-no-scale-in\] StatefulSet e2e-ops\/opr-store/m,
+        );
+        const json = JSON.parse((await tool("audit", "--json")).stdout) as {
+            clean: boolean;
+            violations: { level: string; tier?: string; deployed?: string; requested?: string }[];
+        };
         assert.equal(json.clean, false);
         assert.deepEqual(
-            json.violations.filter((v) => v.level === "mandatory").map((v) => `${v.tier}: ${v.deployed} -> ${v.requested}`),
+            json.violations
+                .filter((v) => v.level === "mandatory")
+                .map((v) => `${v.tier}: ${v.deployed} -> ${v.requested}`),
             ["store: 4 -> 3"],
         );
 
@@ -185,7 +220,10 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
         assert.equal(code, 1, output);
         assert.equal(report.pd.reachable, false);
         assert.match(report.pd.source, /service proxy of https:\/\/127\.0\.0\.1:\d+ \(service e2e-ops\/opr-pd:2379\)/);
-        assert.ok(report.problems.some((x: string) => /^PD not reachable: .+; store states unknown$/.test(x)), output);
+        assert.ok(
+            report.problems.some((x: string) => /^PD not reachable: .+; store states unknown$/.test(x)),
+            output,
+        );
         // The tiers are still read and shown.
         assert.equal(report.tiers.find((x: { tier: string }) => x.tier === "pd").ready, 3);
     });

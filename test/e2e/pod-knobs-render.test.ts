@@ -42,7 +42,10 @@ describe("engine, render target: pod knobs", () => {
         assert.equal(store.metadata.annotations["prometheus.io/scrape"], "true");
         assert.deepEqual(store.spec.containers[0].env.at(-1), { name: "GOGC", value: "200" });
         const script: string = project.rendered("ConfigMap", "knobs-store").data["store_start_script.sh"];
-        assert.ok(script.includes(`  --log-file=/var/lib/store/cell.log \\\n  '--label=it'\\''s "quoted" and spaced'`), script);
+        assert.ok(
+            script.includes(`  --log-file=/var/lib/store/cell.log \\\n  '--label=it'\\''s "quoted" and spaced'`),
+            script,
+        );
 
         const pd = project.rendered("StatefulSet", "knobs-pd").spec.template;
         assert.equal(pd.spec.priorityClassName, "db-critical");

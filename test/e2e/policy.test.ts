@@ -27,7 +27,11 @@ describe("engine, render target: the policy pack", () => {
         }
         const up = await p.up(policy);
         assert.notEqual(up.code, 0, `up must fail:\n${up.output}`);
-        assert.deepEqual({ pd: rendered("pd"), store: rendered("store"), resources: await p.resourceCount() }, before, "nothing changed");
+        assert.deepEqual(
+            { pd: rendered("pd"), store: rendered("store"), resources: await p.resourceCount() },
+            before,
+            "nothing changed",
+        );
         await p.setConfig(path, restore);
     }
 
@@ -61,7 +65,12 @@ describe("engine, render target: the policy pack", () => {
     it("allows Store 3 -> 4, then refuses Store 4 -> 3 in the pack", async () => {
         await passes("store.replicas", "4");
         assert.equal(rendered("store"), 4);
-        await refused("store.replicas", "3", "4", [/elasticell-store-no-scale-in/, /guarded\/demo-store/, /4 → 3|4 -> 3/, /Tombstone/]);
+        await refused("store.replicas", "3", "4", [
+            /elasticell-store-no-scale-in/,
+            /guarded\/demo-store/,
+            /4 → 3|4 -> 3/,
+            /Tombstone/,
+        ]);
     });
 
     it("allows Proxy 1 -> 3 -> 1 and an image change", async () => {
@@ -70,7 +79,10 @@ describe("engine, render target: the policy pack", () => {
         await passes("proxy.replicas", "1");
         assert.equal(rendered("proxy"), 1);
         await passes("store.image", "deepfabric/cell:v2");
-        assert.equal(p.rendered("StatefulSet", "demo-store").spec.template.spec.containers[0].image, "deepfabric/cell:v2");
+        assert.equal(
+            p.rendered("StatefulSet", "demo-store").spec.template.spec.containers[0].image,
+            "deepfabric/cell:v2",
+        );
     });
 
     it("a valid override lets Store 4 -> 3 through as advisory, echoing the reason; an expired one blocks", async () => {
@@ -81,7 +93,14 @@ describe("engine, render target: the policy pack", () => {
                 file,
                 JSON.stringify({
                     "elasticell-store-no-scale-in": {
-                        override: { reason: "CHG-42: store 3 drained, Tombstone", expires, cluster: "demo", tier: "store", from: 4, to: 3 },
+                        override: {
+                            reason: "CHG-42: store 3 drained, Tombstone",
+                            expires,
+                            cluster: "demo",
+                            tier: "store",
+                            from: 4,
+                            to: 3,
+                        },
                     },
                 }),
             );

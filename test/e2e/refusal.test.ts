@@ -13,14 +13,21 @@ const policy = ["--policy-pack", "policies"];
 
 for (const shipped of ["dev", "render"] as const) {
     describe(`engine, render target: Store 4 -> 3 on the shipped ${shipped} stack`, () => {
-        const p = new EngineProject(`refusal-${shipped}`, { ...stackConfig(shipped), store: { ...(stackConfig(shipped).store as object), replicas: 4 } });
+        const p = new EngineProject(`refusal-${shipped}`, {
+            ...stackConfig(shipped),
+            store: { ...(stackConfig(shipped).store as object), replicas: 4 },
+        });
         after(async () => p.dispose());
 
         it("the preview is refused by the mandatory rule alone, with no advisory", async () => {
             await p.init();
             const up = await p.up(policy);
             assert.equal(up.code, 0, up.output);
-            assert.doesNotMatch(up.output, /\[advisory\]/, `the shipped ${shipped} stack raises no advisory:\n${up.output}`);
+            assert.doesNotMatch(
+                up.output,
+                /\[advisory\]/,
+                `the shipped ${shipped} stack raises no advisory:\n${up.output}`,
+            );
 
             await p.setConfig("store.replicas", "3");
             const preview = await p.preview(policy);

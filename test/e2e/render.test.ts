@@ -27,7 +27,10 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         const up = await project.up();
         assert.equal(up.code, 0, up.output);
 
-        const kinds = project.renderedObjects().map((o) => `${o.kind}/${o.metadata.name}`).sort();
+        const kinds = project
+            .renderedObjects()
+            .map((o) => `${o.kind}/${o.metadata.name}`)
+            .sort();
         assert.deepEqual(kinds, [
             "ConfigMap/demo-pd",
             "ConfigMap/demo-proxy",
@@ -61,15 +64,24 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         const members = [0, 1, 2].map((i) => `demo-pd-${i}=http://demo-pd-${i}.demo-pd-peer.e2e-ns.svc:2380`).join(",");
         assert.ok(pdScript.includes('--initial-cluster="${PD_INITIAL_CLUSTER}"'), pdScript);
         const pdEnv = project.rendered("StatefulSet", "demo-pd").spec.template.spec.containers[0].env;
-        assert.deepEqual(pdEnv.find((e: { name: string }) => e.name === "PD_INITIAL_CLUSTER"), { name: "PD_INITIAL_CLUSTER", value: members });
+        assert.deepEqual(
+            pdEnv.find((e: { name: string }) => e.name === "PD_INITIAL_CLUSTER"),
+            { name: "PD_INITIAL_CLUSTER", value: members },
+        );
         assert.ok(storeScript(project.rendered("ConfigMap", "demo-store")).includes(`--pd=${pdList("e2e-ns")}`));
-        assert.deepEqual(JSON.parse(project.rendered("ConfigMap", "demo-proxy").data["proxy-config.json"]).pdAddrs, pdList("e2e-ns").split(","));
+        assert.deepEqual(
+            JSON.parse(project.rendered("ConfigMap", "demo-proxy").data["proxy-config.json"]).pdAddrs,
+            pdList("e2e-ns").split(","),
+        );
 
         const pd = project.rendered("StatefulSet", "demo-pd");
         const store = project.rendered("StatefulSet", "demo-store");
         assert.equal(pd.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi");
         assert.equal(store.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "10Gi");
-        assert.deepEqual(store.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+        assert.deepEqual(store.spec.persistentVolumeClaimRetentionPolicy, {
+            whenDeleted: "Retain",
+            whenScaled: "Retain",
+        });
         assert.deepEqual(store.spec.selector.matchLabels, {
             "app.kubernetes.io/name": "elasticell",
             "app.kubernetes.io/instance": "demo",
@@ -81,7 +93,10 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         assert.equal(project.rendered("Service", "demo-proxy-peer").spec.clusterIP, "None");
         const storePolicy = project.rendered("NetworkPolicy", "demo-store");
         assert.deepEqual(storePolicy.spec.policyTypes, ["Ingress", "Egress"]);
-        assert.deepEqual(storePolicy.spec.ingress.map((r: { ports: { port: number }[] }) => r.ports[0].port), [10800, 6370]);
+        assert.deepEqual(
+            storePolicy.spec.ingress.map((r: { ports: { port: number }[] }) => r.ports[0].port),
+            [10800, 6370],
+        );
         for (const sts of [pd, store, project.rendered("StatefulSet", "demo-proxy")]) {
             assert.equal(sts.spec.template.spec.securityContext.seccompProfile.type, "RuntimeDefault");
             assert.deepEqual(sts.spec.template.spec.containers[0].securityContext.capabilities.drop, ["ALL"]);
@@ -99,11 +114,17 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         await project.setConfig("proxy.image", "deepfabric/proxy:v2");
         const preview = await project.preview(["--diff"]);
         assert.equal(preview.code, 0, preview.output);
-        assert.ok(!/replace/i.test(preview.stdout.split("Resources:")[1] ?? ""), `nothing may be replaced:\n${preview.stdout}`);
+        assert.ok(
+            !/replace/i.test(preview.stdout.split("Resources:")[1] ?? ""),
+            `nothing may be replaced:\n${preview.stdout}`,
+        );
         const up = await project.up();
         assert.equal(up.code, 0, up.output);
         assert.equal(project.rendered("StatefulSet", "demo-store").spec.replicas, 4);
-        assert.equal(project.rendered("StatefulSet", "demo-proxy").spec.template.spec.containers[0].image, "deepfabric/proxy:v2");
+        assert.equal(
+            project.rendered("StatefulSet", "demo-proxy").spec.template.spec.containers[0].image,
+            "deepfabric/proxy:v2",
+        );
         assert.match(up.stdout, /~ \d+ updated/);
         assert.doesNotMatch(up.stdout, /replaced|deleted/);
         // The only new object is the new ordinal's volume, which the program creates before the StatefulSet grows.
@@ -122,7 +143,11 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         assert.match(up.output, /fix: pulumi config set --path pd\.replicas 3/);
         assert.ok(!/at Object\.|\.ts:\d+:\d+/.test(up.output), `no stack trace expected:\n${up.output}`);
         assert.equal(await project.resourceCount(), before, "the state must not change");
-        assert.equal(project.rendered("StatefulSet", "demo-store").spec.replicas, 4, "rendered manifests must not change");
+        assert.equal(
+            project.rendered("StatefulSet", "demo-store").spec.replicas,
+            4,
+            "rendered manifests must not change",
+        );
         await project.setConfig("store.replicas", "4");
         await project.setConfig("pd.replicas", "3");
     });
@@ -131,7 +156,10 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         const plain = await project.run(["destroy", "--yes", "--skip-preview", "--stack", project.stack]);
         assert.notEqual(plain.code, 0, plain.output);
         assert.match(plain.output, /protected/);
-        assert.ok(existsSync(`${project.renderDir}/1-manifest/apps_v1-statefulset-e2e-ns-demo-store.yaml`), "nothing was deleted");
+        assert.ok(
+            existsSync(`${project.renderDir}/1-manifest/apps_v1-statefulset-e2e-ns-demo-store.yaml`),
+            "nothing was deleted",
+        );
         const destroy = await project.destroy();
         assert.equal(destroy.code, 0, destroy.output);
         assert.equal(await project.resourceCount(), 0);
@@ -165,13 +193,20 @@ describe("engine, render target: config the API server would refuse fails before
     };
 
     it("pulumi preview and pulumi up exit non-zero with both problems and their fixes", async () => {
-        for (const [what, run] of [["preview", () => project.preview()], ["up", () => project.up()]] as const) {
+        for (const [what, run] of [
+            ["preview", () => project.preview()],
+            ["up", () => project.up()],
+        ] as const) {
             const r = await run();
             assert.notEqual(r.code, 0, `${what}:\n${r.output}`);
             assert.match(r.output, /invalid stack configuration \(2 problems\); nothing was deployed/, what);
             assert.match(r.output, /name: must be a DNS-1035 label, as Service names are .*\(got "1abc"\)/, what);
             assert.match(r.output, /fix: pulumi config set --path name cell-1abc/, what);
-            assert.match(r.output, /pd\.tolerations\[0\]\.value: must be empty when operator is Exists .*\(got "cell"\)/, what);
+            assert.match(
+                r.output,
+                /pd\.tolerations\[0\]\.value: must be empty when operator is Exists .*\(got "cell"\)/,
+                what,
+            );
             assert.match(r.output, /fix: pulumi config rm --path 'pd\.tolerations\[0\]\.value'/, what);
             assert.ok(!/at Object\.|\.ts:\d+:\d+/.test(r.output), `${what}: no stack trace expected:\n${r.output}`);
             fixes = fixCommands(r.output);
@@ -187,7 +222,10 @@ describe("engine, render target: config the API server would refuse fails before
         // config error is thrown at the same point, by loadStackConfig in index.ts). It holds no object.
         assert.deepEqual(await stateTypes(), ["pulumi:pulumi:Stack"]);
         assert.deepEqual(project.renderedObjects(), []);
-        assert.ok(!existsSync(project.renderDir) || !existsSync(join(project.renderDir, "1-manifest")), "no manifest directory");
+        assert.ok(
+            !existsSync(project.renderDir) || !existsSync(join(project.renderDir, "1-manifest")),
+            "no manifest directory",
+        );
     });
 
     it("the printed fix commands make the config valid: preview then succeeds", async () => {
@@ -207,14 +245,19 @@ describe("engine: a missing provider plugin", () => {
         const project = new EngineProject("noplugin", { name: "demo" });
         const bin = mkdtempSync(join(tmpdir(), "no-provider-"));
         for (const tool of ["pulumi", "pulumi-language-nodejs"]) {
-            const found = requireToolchain().split(":").map((d) => join(d, tool)).find((p) => existsSync(p));
+            const found = requireToolchain()
+                .split(":")
+                .map((d) => join(d, tool))
+                .find((p) => existsSync(p));
             assert.ok(found !== undefined, tool);
             symlinkSync(found, join(bin, tool));
         }
         try {
             await project.init();
             // PATH without the provider (node stays reachable for the language host).
-            const preview = await project.run(["preview", "--stack", project.stack], { PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` });
+            const preview = await project.run(["preview", "--stack", project.stack], {
+                PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`,
+            });
             assert.notEqual(preview.code, 0);
             assert.match(preview.output, /resource plugin kubernetes v4\.25\.0 is not installed and downloads are off/);
             assert.match(preview.output, /npm run toolchain/);

@@ -62,13 +62,18 @@ describe("engine, local cluster: volumes grow in place", () => {
         return new Map(
             list.items.map((p) => [
                 p.metadata?.name ?? "",
-                { size: p.spec?.resources?.requests?.["storage"], phase: p.status?.phase, className: p.spec?.storageClassName },
+                {
+                    size: p.spec?.resources?.requests?.["storage"],
+                    phase: p.status?.phase,
+                    className: p.spec?.storageClassName,
+                },
             ]),
         );
     };
     const sizes = async () => [...(await storeClaims()).entries()].map(([n, v]) => `${n}:${v.size}`).sort();
     const storeSet = () => c.apps.readNamespacedStatefulSet({ namespace: ns, name: `${cluster}-store` });
-    const podUids = async () => new Map((await tierPods(c, ns, cluster, "store")).map((p) => [p.metadata?.name, p.metadata?.uid]));
+    const podUids = async () =>
+        new Map((await tierPods(c, ns, cluster, "store")).map((p) => [p.metadata?.name, p.metadata?.uid]));
 
     before(async () => {
         c = testCluster();
@@ -101,7 +106,11 @@ describe("engine, local cluster: volumes grow in place", () => {
     it("deploys the Store claims through the program: Bound, 1Gi, adopted by the StatefulSet", async () => {
         await waitForReadyPods(c, ns, cluster, "store", 3);
         const claims = await storeClaims();
-        assert.deepEqual([...claims.keys()].sort(), ["store-sigma-store-0", "store-sigma-store-1", "store-sigma-store-2"]);
+        assert.deepEqual([...claims.keys()].sort(), [
+            "store-sigma-store-0",
+            "store-sigma-store-1",
+            "store-sigma-store-2",
+        ]);
         for (const [name, v] of claims) {
             assert.deepEqual(v, { size: "1Gi", phase: "Bound", className: storageClass }, name);
         }
@@ -118,10 +127,18 @@ describe("engine, local cluster: volumes grow in place", () => {
         assert.match(preview.output, /3 to update/);
         const up = await t.up(policy);
         assert.equal(up.code, 0, up.output);
-        assert.deepEqual(await sizes(), ["store-sigma-store-0:2Gi", "store-sigma-store-1:2Gi", "store-sigma-store-2:2Gi"]);
+        assert.deepEqual(await sizes(), [
+            "store-sigma-store-0:2Gi",
+            "store-sigma-store-1:2Gi",
+            "store-sigma-store-2:2Gi",
+        ]);
         const after = await storeSet();
         assert.equal(after.metadata?.uid, sts.metadata?.uid, "the StatefulSet was not replaced");
-        assert.equal(after.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.["storage"], "1Gi", "its templates stay as first deployed");
+        assert.equal(
+            after.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.["storage"],
+            "1Gi",
+            "its templates stay as first deployed",
+        );
         assert.deepEqual(await podUids(), pods, "no Store pod was deleted or re-created");
     });
 
@@ -146,9 +163,17 @@ describe("engine, local cluster: volumes grow in place", () => {
             metadata: {
                 name: "store-sigma-store-4",
                 namespace: ns,
-                labels: { "app.kubernetes.io/name": "elasticell", "app.kubernetes.io/instance": cluster, "app.kubernetes.io/component": "store" },
+                labels: {
+                    "app.kubernetes.io/name": "elasticell",
+                    "app.kubernetes.io/instance": cluster,
+                    "app.kubernetes.io/component": "store",
+                },
             },
-            spec: { accessModes: ["ReadWriteOnce"], storageClassName: storageClass, resources: { requests: { storage: "2Gi" } } },
+            spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: storageClass,
+                resources: { requests: { storage: "2Gi" } },
+            },
         };
         const file = join(tmpdir(), `elasticell-e2e-storage-claim-${process.pid}.json`);
         writeFileSync(file, JSON.stringify(claim));
@@ -158,9 +183,18 @@ describe("engine, local cluster: volumes grow in place", () => {
         const up = await t.up(policy);
         assert.equal(up.code, 0, up.output);
         await waitForReadyPods(c, ns, cluster, "store", 5);
-        assert.deepEqual((await storeClaims()).get("store-sigma-store-4"), { size: "2Gi", phase: "Bound", className: storageClass });
-        const managers = (await c.core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: "store-sigma-store-4" })).metadata?.managedFields ?? [];
-        assert.ok(managers.some((m) => m.operation === "Apply" && /pulumi/.test(m.manager ?? "")), JSON.stringify(managers.map((m) => m.manager)));
+        assert.deepEqual((await storeClaims()).get("store-sigma-store-4"), {
+            size: "2Gi",
+            phase: "Bound",
+            className: storageClass,
+        });
+        const managers =
+            (await c.core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: "store-sigma-store-4" })).metadata
+                ?.managedFields ?? [];
+        assert.ok(
+            managers.some((m) => m.operation === "Apply" && /pulumi/.test(m.manager ?? "")),
+            JSON.stringify(managers.map((m) => m.manager)),
+        );
     });
 
     it("2Gi -> 1Gi is refused at preview, with the way to do it", async () => {
@@ -169,7 +203,10 @@ describe("engine, local cluster: volumes grow in place", () => {
         assert.notEqual(r.code, 0, r.output);
         assert.match(r.output, /elasticell-volume-growth/);
         // The engine stops at the first refused claim, whichever ordinal that is.
-        assert.match(r.output, /PersistentVolumeClaim e2e-storage\/store-sigma-store-\d: spec\.resources\.requests\.storage: 2Gi -> 1Gi/);
+        assert.match(
+            r.output,
+            /PersistentVolumeClaim e2e-storage\/store-sigma-store-\d: spec\.resources\.requests\.storage: 2Gi -> 1Gi/,
+        );
         assert.match(r.output, /volumes cannot shrink/);
         assert.match(r.output, /new cluster under a new name and a data migration/);
         await t.setConfig("store.storage.size", "2Gi");
@@ -186,7 +223,13 @@ describe("engine, local cluster: volumes grow in place", () => {
     });
 
     it("growth on a class without allowVolumeExpansion is refused at preview, naming the class and the fix", async () => {
-        const patched = await kubectl(c, ["patch", "storageclass", storageClass, "-p", '{"allowVolumeExpansion":false}']);
+        const patched = await kubectl(c, [
+            "patch",
+            "storageclass",
+            storageClass,
+            "-p",
+            '{"allowVolumeExpansion":false}',
+        ]);
         assert.equal(patched.code, 0, patched.output);
         await t.setConfig("store.storage.size", "3Gi");
         const r = await t.preview(policy);

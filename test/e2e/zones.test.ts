@@ -35,7 +35,11 @@ describe("engine, local cluster: zone-aware stores and health gates", () => {
         c = testCluster();
         const quick = { minReadySeconds: 0 };
         // Required spread: 3 stores over 3 zones, one each, so the zones a store reports are all different.
-        p = new EngineProject("zones", { name, namespace: ns, pd: quick, store: { ...quick, zoneSpread: "required" } }, { kubeconfig: c.kubeconfig });
+        p = new EngineProject(
+            "zones",
+            { name, namespace: ns, pd: quick, store: { ...quick, zoneSpread: "required" } },
+            { kubeconfig: c.kubeconfig },
+        );
         await p.init();
         sb = new ShSandbox(BaseTools);
         sb.fake("getent", "exit 0");
@@ -47,9 +51,12 @@ describe("engine, local cluster: zone-aware stores and health gates", () => {
         await kubectl(c, ["delete", "namespace", ns, "--wait=false"]);
     });
 
-    const nodeZone = async (pod: k8s.V1Pod) => (await c.core.readNode({ name: pod.spec?.nodeName ?? "" })).metadata?.labels?.[ZoneLabel];
+    const nodeZone = async (pod: k8s.V1Pod) =>
+        (await c.core.readNode({ name: pod.spec?.nodeName ?? "" })).metadata?.labels?.[ZoneLabel];
     const storeScript = async () =>
-        (await c.core.readNamespacedConfigMap({ namespace: ns, name: `${name}-store` })).data?.["store_start_script.sh"] ?? "";
+        (await c.core.readNamespacedConfigMap({ namespace: ns, name: `${name}-store` })).data?.[
+            "store_start_script.sh"
+        ] ?? "";
     const podEnv = { PEER_SERVICE_NAME: `${name}-store-peer`, NAMESPACE: ns };
 
     /** The `--zone`/`--rack` the start script gives `cell`, run with the env the pod would have. */
@@ -68,17 +75,21 @@ describe("engine, local cluster: zone-aware stores and health gates", () => {
         for (const pod of stores) {
             const zone = await nodeZone(pod);
             assert.ok(zone !== undefined, `node ${pod.spec?.nodeName} has a zone`);
-            assert.equal(pod.metadata?.labels?.[ZoneLabel], zone, `${pod.metadata?.name}: the API server copied the node's zone`);
+            assert.equal(
+                pod.metadata?.labels?.[ZoneLabel],
+                zone,
+                `${pod.metadata?.name}: the API server copied the node's zone`,
+            );
             // The downward API field the env names, resolved as the kubelet would, from the live pod.
             const env = pod.spec?.containers[0]?.env?.find((e) => e.name === "ELASTICELL_ZONE");
             const path = env?.valueFrom?.fieldRef?.fieldPath ?? "";
             const key = /^metadata\.labels\['(.+)'\]$/.exec(path)?.[1];
             assert.equal(key, ZoneLabel, path);
             const value = pod.metadata?.labels?.[key] ?? "";
-            assert.deepEqual(await flags(script, { ...podEnv, HOSTNAME: pod.metadata?.name ?? "", ELASTICELL_ZONE: value }), [
-                `--zone=${zone}`,
-                `--rack=${zone}`,
-            ]);
+            assert.deepEqual(
+                await flags(script, { ...podEnv, HOSTNAME: pod.metadata?.name ?? "", ELASTICELL_ZONE: value }),
+                [`--zone=${zone}`, `--rack=${zone}`],
+            );
             seen.add(zone);
         }
         assert.equal(seen.size, 3, "one store per zone");
@@ -121,16 +132,18 @@ describe("engine, local cluster: zone-aware stores and health gates", () => {
             assert.equal(init?.name, "node-topology");
             // go-runner only redirects stdout: run the kubectl part as the ServiceAccount, for this pod's node.
             const command = init?.command ?? [];
-            const kubectlArgs = command.slice(command.indexOf("/bin/kubectl") + 1).map((a) => a.replace("$(NODE_NAME)", pod.spec?.nodeName ?? ""));
+            const kubectlArgs = command
+                .slice(command.indexOf("/bin/kubectl") + 1)
+                .map((a) => a.replace("$(NODE_NAME)", pod.spec?.nodeName ?? ""));
             const got = await kubectl(c, [...kubectlArgs.filter((a) => !a.startsWith("--cache-dir")), "--as", account]);
             assert.equal(got.code, 0, got.output);
             const file = join(sb.dir, `${pod.metadata?.name}.topology`);
             writeFileSync(file, got.output);
             const zone = await nodeZone(pod);
-            assert.deepEqual(await flags(script, { ...podEnv, HOSTNAME: pod.metadata?.name ?? "", TOPOLOGY_FILE: file }), [
-                `--zone=${zone}`,
-                `--rack=${zone}`,
-            ]);
+            assert.deepEqual(
+                await flags(script, { ...podEnv, HOSTNAME: pod.metadata?.name ?? "", TOPOLOGY_FILE: file }),
+                [`--zone=${zone}`, `--rack=${zone}`],
+            );
         }
     });
 

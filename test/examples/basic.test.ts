@@ -20,15 +20,27 @@ before(async () => {
 describe("examples/basic under mocks", () => {
     it("registers one cluster named demo in the cell-demo namespace, with its objects", () => {
         assert.equal(ofType(recorded, Types.cluster).length, 1);
-        assert.deepEqual(ofType(recorded, Types.statefulSet).map((r) => r.inputs.metadata.name).sort(), ["demo-pd", "demo-proxy", "demo-store"]);
-        assert.deepEqual(ofType(recorded, Types.namespace).map((r) => r.inputs.metadata.name), ["cell-demo"]);
-        for (const r of recorded.filter((x) => x.type.startsWith("kubernetes:") && x.inputs.metadata.namespace !== undefined)) {
+        assert.deepEqual(
+            ofType(recorded, Types.statefulSet)
+                .map((r) => r.inputs.metadata.name)
+                .sort(),
+            ["demo-pd", "demo-proxy", "demo-store"],
+        );
+        assert.deepEqual(
+            ofType(recorded, Types.namespace).map((r) => r.inputs.metadata.name),
+            ["cell-demo"],
+        );
+        for (const r of recorded.filter(
+            (x) => x.type.startsWith("kubernetes:") && x.inputs.metadata.namespace !== undefined,
+        )) {
             assert.equal(r.inputs.metadata.namespace, "cell-demo", `${r.type} ${r.name}`);
         }
     });
 
     it("applies the example's args and the component's defaults for the rest", () => {
-        const sts: Record<string, Recorded["inputs"]> = Object.fromEntries(ofType(recorded, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs]));
+        const sts: Record<string, Recorded["inputs"]> = Object.fromEntries(
+            ofType(recorded, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs]),
+        );
         assert.equal(sts["demo-store"].spec.replicas, 5);
         assert.equal(sts["demo-store"].spec.volumeClaimTemplates[0].spec.resources.requests.storage, "20Gi");
         assert.equal(sts["demo-proxy"].spec.replicas, 2);
@@ -37,7 +49,11 @@ describe("examples/basic under mocks", () => {
         assert.equal(sts["demo-pd"].spec.template.spec.containers[0].image, "deepfabric/pd:latest");
         for (const s of Object.values(sts)) {
             assert.equal(s.metadata.labels.team, "storage");
-            assert.equal(s.metadata.annotations["elasticell.io/pulumi-stack"], "elasticell-basic/dev", "the guard's owner stamp names this program");
+            assert.equal(
+                s.metadata.annotations["elasticell.io/pulumi-stack"],
+                "elasticell-basic/dev",
+                "the guard's owner stamp names this program",
+            );
         }
     });
 

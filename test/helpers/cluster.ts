@@ -49,7 +49,8 @@ export async function kubectl(c: TestCluster, args: readonly string[]): Promise<
     }
 }
 
-const isReady = (pod: k8s.V1Pod) => pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+const isReady = (pod: k8s.V1Pod) =>
+    pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
 
 /** Pods of one tier of one cluster. */
 export async function tierPods(c: TestCluster, namespace: string, cluster: string, tier: string): Promise<k8s.V1Pod[]> {
@@ -61,7 +62,14 @@ export async function tierPods(c: TestCluster, namespace: string, cluster: strin
 }
 
 /** Waits until a tier has exactly `count` Running and Ready pods. */
-export async function waitForReadyPods(c: TestCluster, namespace: string, cluster: string, tier: string, count: number, timeoutMs = 120_000): Promise<k8s.V1Pod[]> {
+export async function waitForReadyPods(
+    c: TestCluster,
+    namespace: string,
+    cluster: string,
+    tier: string,
+    count: number,
+    timeoutMs = 120_000,
+): Promise<k8s.V1Pod[]> {
     const deadline = Date.now() + timeoutMs;
     let pods: k8s.V1Pod[] = [];
     while (Date.now() < deadline) {
@@ -72,7 +80,9 @@ export async function waitForReadyPods(c: TestCluster, namespace: string, cluste
         }
         await new Promise((r) => setTimeout(r, 1000));
     }
-    throw new Error(`${tier} of ${cluster}: expected ${count} Ready pods, have ${pods.map((p) => `${p.metadata?.name}:${p.status?.phase}`).join(", ")}`);
+    throw new Error(
+        `${tier} of ${cluster}: expected ${count} Ready pods, have ${pods.map((p) => `${p.metadata?.name}:${p.status?.phase}`).join(", ")}`,
+    );
 }
 
 /** One pod event as recorded by `watchPods`. */
@@ -113,7 +123,11 @@ export async function watchPods(c: TestCluster, namespace: string): Promise<{ ev
  * which its old incarnation started going away, and the one at which the
  * new incarnation became Ready.
  */
-export function podUpdates(events: readonly PodEvent[], tier: string, revision: string): { name: string; begin: number; done: number }[] {
+export function podUpdates(
+    events: readonly PodEvent[],
+    tier: string,
+    revision: string,
+): { name: string; begin: number; done: number }[] {
     const names = [...new Set(events.filter((e) => e.tier === tier).map((e) => e.name))];
     return names.map((name) => {
         const own = events.filter((e) => e.name === name);

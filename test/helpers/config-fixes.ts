@@ -6,7 +6,9 @@
 
 /** The words of a command line as a POSIX shell reads them (plain words and '...' quoting, as config-errors.ts writes them). */
 export function shellWords(line: string): string[] {
-    return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] ?? "")));
+    return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+        m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] ?? ""),
+    );
 }
 
 /** The `pulumi config ...` arguments of every `fix:` line of an error text (without `pulumi`). */

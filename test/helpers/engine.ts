@@ -4,7 +4,17 @@
  * (scripts/test.sh puts it there; `npm run toolchain` builds it).
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+    cpSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    rmSync,
+    symlinkSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dump, loadAll } from "js-yaml";
@@ -38,7 +48,9 @@ export function requireToolchain(): string {
             return path;
         }
     }
-    throw new Error("pulumi and pulumi-resource-kubernetes are not on PATH: run `npm test` (it runs `npm run toolchain`) or `source scripts/env.sh`");
+    throw new Error(
+        "pulumi and pulumi-resource-kubernetes are not on PATH: run `npm test` (it runs `npm run toolchain`) or `source scripts/env.sh`",
+    );
 }
 
 export class EngineProject {
@@ -74,7 +86,9 @@ export class EngineProject {
         }
         symlinkSync(join(ProjectRoot, "policies"), join(this.dir, "policies"));
         const stackConfig: Record<string, unknown> =
-            target === "render" ? { "kubernetes:renderYamlToDirectory": this.renderDir } : { "kubernetes:kubeconfig": target.kubeconfig };
+            target === "render"
+                ? { "kubernetes:renderYamlToDirectory": this.renderDir }
+                : { "kubernetes:kubeconfig": target.kubeconfig };
         for (const [key, value] of Object.entries(config)) {
             stackConfig[key.includes(":") ? key : `elasticell:${key}`] = value;
         }
@@ -95,7 +109,10 @@ export class EngineProject {
     /** Runs `pulumi <args>` in the project copy. */
     run(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
         return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: { ...this.env, ...extraEnv } });
+            const child = spawn("pulumi", [...args, "--non-interactive"], {
+                cwd: this.dir,
+                env: { ...this.env, ...extraEnv },
+            });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (d) => (stdout += d));
@@ -132,7 +149,10 @@ export class EngineProject {
     }
 
     async outputs(): Promise<Record<string, unknown>> {
-        return JSON.parse((await this.ok(["stack", "output", "--json", "--stack", this.stack])).stdout) as Record<string, unknown>;
+        return JSON.parse((await this.ok(["stack", "output", "--json", "--stack", this.stack])).stdout) as Record<
+            string,
+            unknown
+        >;
     }
 
     /** Number of resources in the stack's state. */

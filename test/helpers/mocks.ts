@@ -13,7 +13,9 @@ export interface Recorded {
 }
 
 /** Installs mocks and returns the list that fills as resources register. */
-export async function installMocks(opts: { project?: string; stack?: string; preview?: boolean } = {}): Promise<Recorded[]> {
+export async function installMocks(
+    opts: { project?: string; stack?: string; preview?: boolean } = {},
+): Promise<Recorded[]> {
     const recorded: Recorded[] = [];
     await pulumi.runtime.setMocks(
         {

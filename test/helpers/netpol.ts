@@ -62,7 +62,9 @@ function peerMatches(peer: any, policyNamespace: string, other: Endpoint, nsLabe
         return false; // selectors match pods only
     }
     const nsOk =
-        peer.namespaceSelector === undefined ? other.namespace === policyNamespace : matches(peer.namespaceSelector, nsLabels(other.namespace));
+        peer.namespaceSelector === undefined
+            ? other.namespace === policyNamespace
+            : matches(peer.namespaceSelector, nsLabels(other.namespace));
     return nsOk && (peer.podSelector === undefined || matches(peer.podSelector, other.labels ?? {}));
 }
 
@@ -107,7 +109,9 @@ function directionAllows(
             const peers: any[] | undefined = direction === "Ingress" ? rule.from : rule.to;
             return (
                 portMatches(rule.ports, port, protocol) &&
-                (peers === undefined || peers.length === 0 || peers.some((peer) => peerMatches(peer, p.metadata.namespace, other, nsLabels)))
+                (peers === undefined ||
+                    peers.length === 0 ||
+                    peers.some((peer) => peerMatches(peer, p.metadata.namespace, other, nsLabels)))
             );
         }),
     );

@@ -48,7 +48,10 @@ export class PackCopy {
         this.build = createRequire(path.join(this.dir, "package.json"))("./build.js") as PackBuild;
         if (bin === "stale") {
             fs.mkdirSync(path.join(this.dir, "bin"));
-            fs.writeFileSync(path.join(this.dir, "bin", "index.js"), `throw new Error(${JSON.stringify(StaleBuildMessage)});\n`);
+            fs.writeFileSync(
+                path.join(this.dir, "bin", "index.js"),
+                `throw new Error(${JSON.stringify(StaleBuildMessage)});\n`,
+            );
             fs.writeFileSync(path.join(this.dir, this.build.StampFile), `${"0".repeat(64)}\n`);
         }
     }

@@ -63,8 +63,16 @@ describe("PdDouble", () => {
         assert.equal((await call(`${api}/system`)).json.value.offlineStoreCount, 1);
         await until(() => pd.stores.get(id)!.state === StoreState.Tombstone);
         assert.deepEqual((await call(`${api}/stores/${id}/cells`)).json.value, []);
-        const cells = (await call(`${api}/cells`)).json.value as { meta: { peers: { storeID: number }[] }; leader: { storeID: number } }[];
-        assert.ok(cells.every((c) => c.meta.peers.length === 3 && c.leader.storeID !== id && c.meta.peers.every((p) => p.storeID !== id)));
+        const cells = (await call(`${api}/cells`)).json.value as {
+            meta: { peers: { storeID: number }[] };
+            leader: { storeID: number };
+        }[];
+        assert.ok(
+            cells.every(
+                (c) =>
+                    c.meta.peers.length === 3 && c.leader.storeID !== id && c.meta.peers.every((p) => p.storeID !== id),
+            ),
+        );
         assert.equal((await call(`${api}/system`)).json.value.tombStoneStoreCount, 1);
     });
 
@@ -80,7 +88,10 @@ describe("PdDouble", () => {
         const r = await call(`${api}/cells/${cell.id}/leader`, "PUT", { cellId: cell.id, toPeerId: to.id });
         assert.equal(r.json.code, 0);
         assert.equal((await call(`${api}/cells/${cell.id}`)).json.value.leader.id, to.id);
-        assert.equal((await call(`${api}/cells/${cell.id}/leader`, "PUT", { cellId: cell.id, toPeerId: 12345 })).json.code, 1);
+        assert.equal(
+            (await call(`${api}/cells/${cell.id}/leader`, "PUT", { cellId: cell.id, toPeerId: 12345 })).json.code,
+            1,
+        );
     });
 
     it("answers as a non-leader member with the rendered flags, and /health (measured)", async () => {

@@ -19,7 +19,15 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PdState, StoreState, storeAddress, type PdDoubleOptions } from "./pd-state";
 
-export { PdState, StoreState, storeAddress, type DoubleCell, type DoubleStore, type PdDoubleOptions, type StoreStateValue } from "./pd-state";
+export {
+    PdState,
+    StoreState,
+    storeAddress,
+    type DoubleCell,
+    type DoubleStore,
+    type PdDoubleOptions,
+    type StoreStateValue,
+} from "./pd-state";
 
 /** One request the double answered. */
 export interface DoubleRequest {
@@ -112,12 +120,17 @@ export class PdDouble extends PdState {
     private route(method: string, url: URL, body: string): { code: number; error: string; value: unknown } | undefined {
         const ok = (value: unknown) => ({ code: 0, error: "", value });
         const fail = (error: string) => ({ code: 1, error, value: null });
-        const p = url.pathname.slice("/pd/api/v1".length).split("/").filter((x) => x !== "");
+        const p = url.pathname
+            .slice("/pd/api/v1".length)
+            .split("/")
+            .filter((x) => x !== "");
         if (method === "GET" && p.length === 1 && p[0] === "system") {
             return ok(this.system());
         }
         if (method === "GET" && p.length === 1 && p[0] === "operators") {
-            return ok([...this.moving.values()].flat().map((o) => ({ kind: "move", cellID: o.cell, fromStore: o.from })));
+            return ok(
+                [...this.moving.values()].flat().map((o) => ({ kind: "move", cellID: o.cell, fromStore: o.from })),
+            );
         }
         if (p[0] !== "stores" && p[0] !== "cells") {
             return undefined;

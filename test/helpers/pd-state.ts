@@ -35,7 +35,6 @@ export interface PdDoubleOptions {
     readonly maxReplicas?: number;
 }
 
-
 /** The address a program's store registers with: `<cluster>-store-<i>.<cluster>-store-peer.<ns>.svc:10800`. */
 export function storeAddress(cluster: string, namespace: string, ordinal: number): string {
     return `${cluster}-store-${ordinal}.${cluster}-store-peer.${namespace}.svc:10800`;
@@ -97,10 +96,16 @@ export class PdState {
 
     /** A store as `GET /stores` shows it. */
     storeJson(s: DoubleStore) {
-        const leaderCount = [...this.cells.values()].filter((c) => c.peers.find((p) => p.id === c.leaderPeerId)?.storeID === s.id).length;
+        const leaderCount = [...this.cells.values()].filter(
+            (c) => c.peers.find((p) => p.id === c.leaderPeerId)?.storeID === s.id,
+        ).length;
         return {
             meta: { id: s.id, address: s.address, lables: s.labels, state: s.state, clientAddress: s.clientAddress },
-            status: { stats: { storeID: s.id, cellCount: this.cellsOf(s.id).length }, leaderCount, lastHeartbeatTS: Math.floor(Date.now() / 1000) },
+            status: {
+                stats: { storeID: s.id, cellCount: this.cellsOf(s.id).length },
+                leaderCount,
+                lastHeartbeatTS: Math.floor(Date.now() / 1000),
+            },
         };
     }
 

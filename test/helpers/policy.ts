@@ -61,7 +61,10 @@ export function k8sProvider(props: Record<string, unknown>, name = "k8s"): Polic
     };
 }
 
-function levelOf(policy: { name: string; enforcementLevel?: EnforcementLevel }, config: PolicyConfig): EnforcementLevel {
+function levelOf(
+    policy: { name: string; enforcementLevel?: EnforcementLevel },
+    config: PolicyConfig,
+): EnforcementLevel {
     return config.enforcementLevel ?? policy.enforcementLevel ?? "advisory";
 }
 
@@ -83,7 +86,8 @@ function collector(policy: { name: string; description: string }, level: Enforce
             });
             return;
         }
-        const text = typeof message === "string" && message !== "" ? `${policy.description}\n${message}` : policy.description;
+        const text =
+            typeof message === "string" && message !== "" ? `${policy.description}\n${message}` : policy.description;
         out.push({ policy: policy.name, level, message: text, ...(urn === undefined ? {} : { urn }) });
     };
 }
@@ -93,7 +97,11 @@ function handle(err: unknown, policy: { name: string }, out: Violation[]): void 
         return;
     }
     if (err instanceof UnknownValueError) {
-        out.push({ policy: policy.name, level: "advisory", message: `can't run policy '${policy.name}' during preview: ${err.message}` });
+        out.push({
+            policy: policy.name,
+            level: "advisory",
+            message: `can't run policy '${policy.name}' during preview: ${err.message}`,
+        });
         return;
     }
     throw err;

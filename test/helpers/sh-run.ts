@@ -10,7 +10,22 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 /** The tools of a busybox image that the scripts use (the real ones of this machine are linked). */
-export const BaseTools = ["sh", "awk", "sed", "tr", "grep", "cat", "date", "sleep", "head", "tail", "wc", "hostname", "printf", "echo"] as const;
+export const BaseTools = [
+    "sh",
+    "awk",
+    "sed",
+    "tr",
+    "grep",
+    "cat",
+    "date",
+    "sleep",
+    "head",
+    "tail",
+    "wc",
+    "hostname",
+    "printf",
+    "echo",
+] as const;
 
 /** What a script run returned. */
 export interface ShResult {
@@ -61,7 +76,10 @@ export class ShSandbox {
         const path = this.file(`script-${Date.now()}-${Math.random().toString(16).slice(2)}.sh`, script);
         const started = Date.now();
         return new Promise((resolve, reject) => {
-            const child = spawn(join(this.bin, "sh"), [path], { env: { PATH: this.bin, HOME: this.dir, ...env }, stdio: "pipe" });
+            const child = spawn(join(this.bin, "sh"), [path], {
+                env: { PATH: this.bin, HOME: this.dir, ...env },
+                stdio: "pipe",
+            });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -7,7 +7,9 @@ export const ProjectRoot = join(__dirname, "..", "..");
 
 /** The `elasticell:*` keys of a stack file, without the namespace. */
 export function stackConfig(stack: string): Record<string, unknown> {
-    const doc = load(readFileSync(join(ProjectRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+    const doc = load(readFileSync(join(ProjectRoot, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config?: Record<string, unknown>;
+    };
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(doc.config ?? {})) {
         if (key.startsWith("elasticell:")) {

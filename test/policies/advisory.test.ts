@@ -18,7 +18,9 @@ async function check(policy: ResourceValidationPolicy, props: object) {
 
 /** Runs a stack policy over StatefulSets. */
 async function stack(policy: StackValidationPolicy, props: readonly Record<string, any>[]) {
-    return validateStack(policy, { resources: props.map((p) => ({ resourceClass: StatefulSet, props: p, name: p.metadata.name })) });
+    return validateStack(policy, {
+        resources: props.map((p) => ({ resourceClass: StatefulSet, props: p, name: p.metadata.name })),
+    });
 }
 
 describe("advisory rules accept the valid fixtures", () => {
@@ -31,7 +33,13 @@ describe("advisory rules accept the valid fixtures", () => {
     }
     for (const policy of [imagePinned, resourceRequests]) {
         it(`${policy.name}: all three tiers`, async () => {
-            assert.deepEqual(await stack(policy, tiers.map((t) => statefulSet(t))), []);
+            assert.deepEqual(
+                await stack(
+                    policy,
+                    tiers.map((t) => statefulSet(t)),
+                ),
+                [],
+            );
         });
     }
     it("elasticell-pdb-per-tier: a PDB per tier", async () => {
@@ -55,7 +63,13 @@ describe("elasticell-pd-odd-replicas", () => {
     }
     it("ignores stores with an even count and unknown PD counts", async () => {
         assert.deepEqual(await check(pdOddReplicas, statefulSet("store", 4)), []);
-        assert.deepEqual(await check(pdOddReplicas, edited(statefulSet("pd"), (p) => (p.spec.replicas = unknownValues.unknownNumberValue))), []);
+        assert.deepEqual(
+            await check(
+                pdOddReplicas,
+                edited(statefulSet("pd"), (p) => (p.spec.replicas = unknownValues.unknownNumberValue)),
+            ),
+            [],
+        );
     });
 });
 
@@ -84,31 +98,52 @@ describe("elasticell-image-pinned", () => {
         });
         const violations = await stack(imagePinned, [props]);
         assert.equal(violations.length, 2);
-        assert.match(violations[0]!.message, /tier store: image has no tag, so it means :latest: store: StatefulSet prod\/demo-store, container wait-for-pd "busybox"\./);
-        assert.match(violations[1]!.message, /tier store: image uses the :latest tag: store: StatefulSet prod\/demo-store, container store "deepfabric\/cell:latest"\./);
+        assert.match(
+            violations[0]!.message,
+            /tier store: image has no tag, so it means :latest: store: StatefulSet prod\/demo-store, container wait-for-pd "busybox"\./,
+        );
+        assert.match(
+            violations[1]!.message,
+            /tier store: image uses the :latest tag: store: StatefulSet prod\/demo-store, container store "deepfabric\/cell:latest"\./,
+        );
         assert.match(violations[1]!.message, /pulumi config set --path store\.image <image>:<version>/);
     });
 
     it("collapses one problem of several tiers into one violation naming them (the default stack's case)", async () => {
         // Given in reverse: the message lists the tiers in start order all the same.
-        const latest = [...tiers].reverse().map((t) => edited(statefulSet(t), (p) => (p.spec.template.spec.containers[0].image = `deepfabric/${t}:latest`)));
+        const latest = [...tiers]
+            .reverse()
+            .map((t) =>
+                edited(statefulSet(t), (p) => (p.spec.template.spec.containers[0].image = `deepfabric/${t}:latest`)),
+            );
         const violations = await stack(imagePinned, latest);
         assert.equal(violations.length, 1, violations.map((v) => v.message).join("\n"));
-        assert.match(violations[0]!.message, /^[\s\S]*elasticell cluster "demo", tiers pd, store and proxy: image uses the :latest tag: pd: StatefulSet prod\/demo-pd, container pd "deepfabric\/pd:latest"; store: .*; proxy: .*"deepfabric\/proxy:latest"\./);
+        assert.match(
+            violations[0]!.message,
+            /^[\s\S]*elasticell cluster "demo", tiers pd, store and proxy: image uses the :latest tag: pd: StatefulSet prod\/demo-pd, container pd "deepfabric\/pd:latest"; store: .*; proxy: .*"deepfabric\/proxy:latest"\./,
+        );
         for (const t of tiers) {
             assert.match(violations[0]!.message, new RegExp(`pulumi config set --path ${t}\\.image`));
         }
     });
 
     it("says nothing about an image unknown at preview", async () => {
-        const props = edited(statefulSet("pd"), (p) => (p.spec.template.spec.containers[0].image = unknownValues.unknownStringValue));
+        const props = edited(
+            statefulSet("pd"),
+            (p) => (p.spec.template.spec.containers[0].image = unknownValues.unknownStringValue),
+        );
         assert.deepEqual(await stack(imagePinned, [props]), []);
     });
 
     it("keeps clusters apart: the same problem in two clusters is two violations", async () => {
-        const props = ["alpha", "beta"].map((c) => edited(statefulSet("pd", 3, c), (p) => (p.spec.template.spec.containers[0].image = "deepfabric/pd:latest")));
+        const props = ["alpha", "beta"].map((c) =>
+            edited(statefulSet("pd", 3, c), (p) => (p.spec.template.spec.containers[0].image = "deepfabric/pd:latest")),
+        );
         const violations = await stack(imagePinned, props);
-        assert.deepEqual(violations.map((v) => /cluster "(\w+)"/.exec(v.message)?.[1]), ["alpha", "beta"]);
+        assert.deepEqual(
+            violations.map((v) => /cluster "(\w+)"/.exec(v.message)?.[1]),
+            ["alpha", "beta"],
+        );
     });
 });
 
@@ -121,17 +156,28 @@ describe("elasticell-resource-requests", () => {
         it(`flags ${name}`, async () => {
             const violations = await stack(resourceRequests, [edited(statefulSet("pd"), edit)]);
             assert.equal(violations.length, 1);
-            assert.match(violations[0]!.message, new RegExp(`tier pd: no ${missing} request: pd: StatefulSet prod/demo-pd, container pd\\.`));
+            assert.match(
+                violations[0]!.message,
+                new RegExp(`tier pd: no ${missing} request: pd: StatefulSet prod/demo-pd, container pd\\.`),
+            );
             assert.match(violations[0]!.message, /Set pd\.resources\.requests\.\{cpu,memory\}/);
         });
     }
 
     it("collapses the three tiers without requests into one violation", async () => {
-        const props = tiers.map((t) => edited(statefulSet(t), (p) => delete p.spec.template.spec.containers[0].resources));
+        const props = tiers.map((t) =>
+            edited(statefulSet(t), (p) => delete p.spec.template.spec.containers[0].resources),
+        );
         const violations = await stack(resourceRequests, props);
         assert.equal(violations.length, 1);
-        assert.match(violations[0]!.message, /tiers pd, store and proxy: no cpu or memory request: pd: .*; store: .*; proxy: /);
-        assert.match(violations[0]!.message, /Set pd\.resources\.requests\.\{cpu,memory\}, store\.resources\.requests\.\{cpu,memory\} and proxy\./);
+        assert.match(
+            violations[0]!.message,
+            /tiers pd, store and proxy: no cpu or memory request: pd: .*; store: .*; proxy: /,
+        );
+        assert.match(
+            violations[0]!.message,
+            /Set pd\.resources\.requests\.\{cpu,memory\}, store\.resources\.requests\.\{cpu,memory\} and proxy\./,
+        );
     });
 
     it("different problems stay apart", async () => {
@@ -147,14 +193,26 @@ describe("elasticell-resource-requests", () => {
 describe("elasticell-pvc-retain", () => {
     for (const field of ["whenDeleted", "whenScaled"] as const) {
         it(`flags ${field}: Delete`, async () => {
-            const violations = await check(pvcRetain, edited(statefulSet("store"), (p) => (p.spec.persistentVolumeClaimRetentionPolicy[field] = "Delete")));
+            const violations = await check(
+                pvcRetain,
+                edited(statefulSet("store"), (p) => (p.spec.persistentVolumeClaimRetentionPolicy[field] = "Delete")),
+            );
             assert.equal(violations.length, 1);
-            assert.match(violations[0]!.message, new RegExp(`persistentVolumeClaimRetentionPolicy.${field} is "Delete"`));
+            assert.match(
+                violations[0]!.message,
+                new RegExp(`persistentVolumeClaimRetentionPolicy.${field} is "Delete"`),
+            );
             assert.match(violations[0]!.message, /PVC template store/);
         });
     }
     it("accepts an absent policy (Kubernetes defaults to Retain)", async () => {
-        assert.deepEqual(await check(pvcRetain, edited(statefulSet("pd"), (p) => delete p.spec.persistentVolumeClaimRetentionPolicy)), []);
+        assert.deepEqual(
+            await check(
+                pvcRetain,
+                edited(statefulSet("pd"), (p) => delete p.spec.persistentVolumeClaimRetentionPolicy),
+            ),
+            [],
+        );
     });
 });
 
@@ -169,7 +227,10 @@ describe("elasticell-pdb-per-tier", () => {
             { type: "kubernetes:policy/v1:PodDisruptionBudget", props: pdb("proxy"), name: "ok" },
         ];
         const violations = await validateStack(pdbPerTier, { resources });
-        assert.deepEqual(violations.map((v) => /, tier (\w+), StatefulSet/.exec(v.message)?.[1]), ["pd", "store"]);
+        assert.deepEqual(
+            violations.map((v) => /, tier (\w+), StatefulSet/.exec(v.message)?.[1]),
+            ["pd", "store"],
+        );
         assert.equal(violations[0]!.level, "advisory");
         assert.match(violations[0]!.message, /Add a PodDisruptionBudget named demo-pd/);
         assert.equal(violations[0]!.urn, "urn:pulumi:test::elasticell::kubernetes:apps/v1:StatefulSet::demo-pd");

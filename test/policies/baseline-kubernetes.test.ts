@@ -39,7 +39,10 @@ describe("Kubernetes API baseline", () => {
     });
 
     function baseline(timeoutMs = 2000, kubeconfigValue: string = configFile, context?: string): KubernetesBaseline {
-        return new KubernetesBaseline({ kubeconfig: kubeconfigValue, origin: 'provider "k8s"', ...(context === undefined ? {} : { context }) }, { timeoutMs });
+        return new KubernetesBaseline(
+            { kubeconfig: kubeconfigValue, origin: 'provider "k8s"', ...(context === undefined ? {} : { context }) },
+            { timeoutMs },
+        );
     }
 
     it("reads a deployed StatefulSet with the kubeconfig's credentials", async () => {
@@ -69,12 +72,18 @@ describe("Kubernetes API baseline", () => {
 
     it("is unreadable on 401, saying to renew the credentials", async () => {
         api.routes = new Map([[`GET ${stsPath}`, status(401, "Unauthorized")]]);
-        await unreadable(baseline().getStatefulSet("prod", "demo-pd"), /rejected the credentials of context "fake" \(401 Unauthorized: Unauthorized\); renew them/);
+        await unreadable(
+            baseline().getStatefulSet("prod", "demo-pd"),
+            /rejected the credentials of context "fake" \(401 Unauthorized: Unauthorized\); renew them/,
+        );
     });
 
     it("is unreadable on 403, naming the permission to grant", async () => {
         api.routes = new Map([[`GET ${stsPath}`, status(403, 'statefulsets.apps "demo-pd" is forbidden')]]);
-        await unreadable(baseline().getStatefulSet("prod", "demo-pd"), /may not read statefulset prod\/demo-pd \(403 Forbidden.*grant get and list on statefulsets.apps in namespace prod/);
+        await unreadable(
+            baseline().getStatefulSet("prod", "demo-pd"),
+            /may not read statefulset prod\/demo-pd \(403 Forbidden.*grant get and list on statefulsets.apps in namespace prod/,
+        );
     });
 
     it("is unreadable on other errors (500) and on non-JSON answers", async () => {
@@ -90,8 +99,14 @@ describe("Kubernetes API baseline", () => {
         const port = (closed.address() as AddressInfo).port;
         await new Promise((resolve) => closed.close(resolve));
         const b = baseline(2000, kubeconfig({ gone: `http://127.0.0.1:${port}` }, "gone"));
-        const err = await unreadable(b.getStatefulSet("prod", "demo-pd"), new RegExp(`cannot reach the API server http://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
-        assert.match(err.message, /cannot read the deployed state from the Kubernetes API \(kubeconfig of provider "k8s"\)/);
+        const err = await unreadable(
+            b.getStatefulSet("prod", "demo-pd"),
+            new RegExp(`cannot reach the API server http://127.0.0.1:${port} \\(ECONNREFUSED\\)`),
+        );
+        assert.match(
+            err.message,
+            /cannot read the deployed state from the Kubernetes API \(kubeconfig of provider "k8s"\)/,
+        );
         await unreadable(b.getStatefulSet("prod", "demo-store"), /ECONNREFUSED/);
     });
 
@@ -120,18 +135,27 @@ describe("Kubernetes API baseline", () => {
         api.routes = new Map([[`GET ${stsPath}`, (_req, res) => json(res, 200, liveSts)]]);
         const two = kubeconfig({ elsewhere: "http://127.0.0.1:1", fake: server }, "elsewhere");
         assert.equal((await baseline(2000, two, "fake").getStatefulSet("prod", "demo-pd"))?.replicas, 3);
-        await unreadable(baseline(2000, two, "nope").getStatefulSet("prod", "demo-pd"), /the kubeconfig has no context "nope"/);
+        await unreadable(
+            baseline(2000, two, "nope").getStatefulSet("prod", "demo-pd"),
+            /the kubeconfig has no context "nope"/,
+        );
     });
 
     it("uses the provider's cluster instead of the context's", async () => {
         api.routes = new Map([[`GET ${stsPath}`, (_req, res) => json(res, 200, liveSts)]]);
         const two = kubeconfig({ elsewhere: "http://127.0.0.1:1", fake: server }, "elsewhere");
-        const b = new KubernetesBaseline({ kubeconfig: two, cluster: "fake", origin: 'provider "k8s"' }, { timeoutMs: 2000 });
+        const b = new KubernetesBaseline(
+            { kubeconfig: two, cluster: "fake", origin: 'provider "k8s"' },
+            { timeoutMs: 2000 },
+        );
         assert.equal((await b.getStatefulSet("prod", "demo-pd"))?.replicas, 3);
     });
 
     it("is unreadable when the kubeconfig file is missing", async () => {
-        await unreadable(baseline(2000, path.join(dir, "missing")).getStatefulSet("prod", "demo-pd"), /kubeconfig file .*missing does not exist/);
+        await unreadable(
+            baseline(2000, path.join(dir, "missing")).getStatefulSet("prod", "demo-pd"),
+            /kubeconfig file .*missing does not exist/,
+        );
     });
 
     it("reads a relative kubeconfig path from the Pulumi project, as the provider does", async () => {
@@ -144,7 +168,10 @@ describe("Kubernetes API baseline", () => {
         const cwd = process.cwd();
         process.chdir(path.join(project, "policies"));
         try {
-            const relative = new KubernetesBaseline({ kubeconfig: ".elasticell/kubeconfig", origin: 'provider "k8s"' }, { timeoutMs: 2000 });
+            const relative = new KubernetesBaseline(
+                { kubeconfig: ".elasticell/kubeconfig", origin: 'provider "k8s"' },
+                { timeoutMs: 2000 },
+            );
             assert.equal((await relative.getStatefulSet("prod", "demo-pd"))?.replicas, 3);
         } finally {
             process.chdir(cwd);
@@ -166,14 +193,25 @@ describe("Kubernetes API baseline", () => {
     });
 
     it("is unreadable when there is no kubeconfig at all", async () => {
-        const saved = { k: process.env["KUBECONFIG"], h: process.env["HOME"], s: process.env["KUBERNETES_SERVICE_HOST"] };
+        const saved = {
+            k: process.env["KUBECONFIG"],
+            h: process.env["HOME"],
+            s: process.env["KUBERNETES_SERVICE_HOST"],
+        };
         delete process.env["KUBECONFIG"];
         delete process.env["KUBERNETES_SERVICE_HOST"];
         process.env["HOME"] = dir;
         try {
-            await unreadable(new KubernetesBaseline({ origin: "the ambient kubeconfig" }).getStatefulSet("prod", "demo-pd"), /no kubeconfig: KUBECONFIG is not set/);
+            await unreadable(
+                new KubernetesBaseline({ origin: "the ambient kubeconfig" }).getStatefulSet("prod", "demo-pd"),
+                /no kubeconfig: KUBECONFIG is not set/,
+            );
         } finally {
-            for (const [k, v] of [["KUBECONFIG", saved.k], ["HOME", saved.h], ["KUBERNETES_SERVICE_HOST", saved.s]] as const) {
+            for (const [k, v] of [
+                ["KUBECONFIG", saved.k],
+                ["HOME", saved.h],
+                ["KUBERNETES_SERVICE_HOST", saved.s],
+            ] as const) {
                 if (v === undefined) delete process.env[k];
                 else process.env[k] = v;
             }
@@ -183,26 +221,53 @@ describe("Kubernetes API baseline", () => {
     it("lists StatefulSets by label across namespaces", async () => {
         const item = { ...statefulSet("store", 5) };
         const selector = "?labelSelector=app.kubernetes.io%2Fname%3Delasticell";
-        api.routes = new Map([[`GET /apis/apps/v1/statefulsets${selector}`, (_req, res) => json(res, 200, { kind: "StatefulSetList", items: [item] })]]);
+        api.routes = new Map([
+            [
+                `GET /apis/apps/v1/statefulsets${selector}`,
+                (_req, res) => json(res, 200, { kind: "StatefulSetList", items: [item] }),
+            ],
+        ]);
         const listed = await baseline().listStatefulSets({ "app.kubernetes.io/name": "elasticell" }, ["prod"]);
-        assert.deepEqual(listed.map((s) => `${s.namespace}/${s.name}:${s.replicas}`), ["prod/demo-store:5"]);
+        assert.deepEqual(
+            listed.map((s) => `${s.namespace}/${s.name}:${s.replicas}`),
+            ["prod/demo-store:5"],
+        );
     });
 
     it("is unreadable when the cluster-wide list is refused (403), even if the known namespaces could be listed", async () => {
         const item = { ...statefulSet("store", 5) };
         const selector = "?labelSelector=app.kubernetes.io%2Fname%3Delasticell";
         api.routes = new Map([
-            [`GET /apis/apps/v1/statefulsets${selector}`, status(403, 'statefulsets.apps is forbidden: User "ci" cannot list resource "statefulsets" in API group "apps" at the cluster scope')],
-            [`GET /apis/apps/v1/namespaces/prod/statefulsets${selector}`, (_req, res) => json(res, 200, { items: [item] })],
+            [
+                `GET /apis/apps/v1/statefulsets${selector}`,
+                status(
+                    403,
+                    'statefulsets.apps is forbidden: User "ci" cannot list resource "statefulsets" in API group "apps" at the cluster scope',
+                ),
+            ],
+            [
+                `GET /apis/apps/v1/namespaces/prod/statefulsets${selector}`,
+                (_req, res) => json(res, 200, { items: [item] }),
+            ],
         ]);
         const before = api.requests.length;
         const err = await unreadable(
             baseline().listStatefulSets({ "app.kubernetes.io/name": "elasticell" }, ["prod", "staging"]),
             /may not read statefulsets in all namespaces \(403 Forbidden: statefulsets.apps is forbidden.*namespace-scoped credentials are not enough: grant get and list on statefulsets.apps across all namespaces with a ClusterRole/,
         );
-        assert.match(err.reason, /kubectl create clusterrole elasticell-guard-read --verb=get,list --resource=statefulsets.apps,pods,persistentvolumeclaims/);
-        assert.match(err.reason, /kubectl create clusterrolebinding elasticell-guard-read --clusterrole=elasticell-guard-read/);
-        assert.deepEqual(api.requests.slice(before).map((r) => r.url), [`/apis/apps/v1/statefulsets${selector}`], "no per-namespace fallback");
+        assert.match(
+            err.reason,
+            /kubectl create clusterrole elasticell-guard-read --verb=get,list --resource=statefulsets.apps,pods,persistentvolumeclaims/,
+        );
+        assert.match(
+            err.reason,
+            /kubectl create clusterrolebinding elasticell-guard-read --clusterrole=elasticell-guard-read/,
+        );
+        assert.deepEqual(
+            api.requests.slice(before).map((r) => r.url),
+            [`/apis/apps/v1/statefulsets${selector}`],
+            "no per-namespace fallback",
+        );
     });
 
     it("a cluster-wide list refused with 403 blocks the stack rule (mandatory), saying which ClusterRole rights to grant", async () => {
@@ -218,38 +283,90 @@ describe("Kubernetes API baseline", () => {
         });
         assert.equal(violations.length, 1);
         assert.equal(violations[0]!.level, "mandatory");
-        assert.match(violations[0]!.message, /403 Forbidden: cannot list statefulsets at the cluster scope.*grant get and list on statefulsets.apps across all namespaces with a ClusterRole/);
+        assert.match(
+            violations[0]!.message,
+            /403 Forbidden: cannot list statefulsets at the cluster scope.*grant get and list on statefulsets.apps across all namespaces with a ClusterRole/,
+        );
         assert.match(violations[0]!.message, /"baselineUnreadable": \{"allow": \{"reason"/);
     });
 
-    const podsPath = "/api/v1/namespaces/prod/pods?labelSelector=" + encodeURIComponent("app.kubernetes.io/component=store,app.kubernetes.io/instance=demo,app.kubernetes.io/name=elasticell");
-    const storeSelector = { "app.kubernetes.io/name": "elasticell", "app.kubernetes.io/instance": "demo", "app.kubernetes.io/component": "store" };
-    const podItem = (name: string, status: object, metadata: object = {}) => ({ metadata: { name, namespace: "prod", labels: storeSelector, ...metadata }, status });
+    const podsPath =
+        "/api/v1/namespaces/prod/pods?labelSelector=" +
+        encodeURIComponent(
+            "app.kubernetes.io/component=store,app.kubernetes.io/instance=demo,app.kubernetes.io/name=elasticell",
+        );
+    const storeSelector = {
+        "app.kubernetes.io/name": "elasticell",
+        "app.kubernetes.io/instance": "demo",
+        "app.kubernetes.io/component": "store",
+    };
+    const podItem = (name: string, status: object, metadata: object = {}) => ({
+        metadata: { name, namespace: "prod", labels: storeSelector, ...metadata },
+        status,
+    });
 
     it("lists the pods of one namespace by label, reading readiness, phase, reason and deletion", async () => {
-        api.routes = new Map([[`GET ${podsPath}`, (_req, res) => json(res, 200, { kind: "PodList", items: [
-            podItem("demo-store-0", { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }),
-            podItem("demo-store-1", { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable" }] }),
-            podItem("demo-store-2", { phase: "Running", conditions: [{ type: "Ready", status: "False" }], containerStatuses: [{ state: { waiting: { reason: "CrashLoopBackOff" } } }] }),
-            podItem("demo-store-3", { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }, { deletionTimestamp: "2025-03-10T11:59:00Z" }),
-        ] })]]);
+        api.routes = new Map([
+            [
+                `GET ${podsPath}`,
+                (_req, res) =>
+                    json(res, 200, {
+                        kind: "PodList",
+                        items: [
+                            podItem("demo-store-0", {
+                                phase: "Running",
+                                conditions: [{ type: "Ready", status: "True" }],
+                            }),
+                            podItem("demo-store-1", {
+                                phase: "Pending",
+                                conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable" }],
+                            }),
+                            podItem("demo-store-2", {
+                                phase: "Running",
+                                conditions: [{ type: "Ready", status: "False" }],
+                                containerStatuses: [{ state: { waiting: { reason: "CrashLoopBackOff" } } }],
+                            }),
+                            podItem(
+                                "demo-store-3",
+                                { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+                                { deletionTimestamp: "2025-03-10T11:59:00Z" },
+                            ),
+                        ],
+                    }),
+            ],
+        ]);
         const b = baseline();
         const before = api.requests.length;
         const pods = await b.listPods("prod", storeSelector);
-        assert.deepEqual(pods?.map((p) => [p.namespace, p.name, p.phase, p.ready, p.deleting, p.reason ?? ""]), [
-            ["prod", "demo-store-0", "Running", true, false, ""],
-            ["prod", "demo-store-1", "Pending", false, false, ""],
-            ["prod", "demo-store-2", "Running", false, false, "CrashLoopBackOff"],
-            ["prod", "demo-store-3", "Running", true, true, ""],
-        ]);
+        assert.deepEqual(
+            pods?.map((p) => [p.namespace, p.name, p.phase, p.ready, p.deleting, p.reason ?? ""]),
+            [
+                ["prod", "demo-store-0", "Running", true, false, ""],
+                ["prod", "demo-store-1", "Pending", false, false, ""],
+                ["prod", "demo-store-2", "Running", false, false, "CrashLoopBackOff"],
+                ["prod", "demo-store-3", "Running", true, true, ""],
+            ],
+        );
         assert.equal(pods?.[0]?.labels["app.kubernetes.io/component"], "store");
         await b.listPods("prod", { ...storeSelector });
-        assert.deepEqual(api.requests.slice(before).map((r) => r.url), [podsPath], "one namespaced request, cached");
+        assert.deepEqual(
+            api.requests.slice(before).map((r) => r.url),
+            [podsPath],
+            "one namespaced request, cached",
+        );
     });
 
     it("is unreadable when pods may not be listed (403), naming the permission", async () => {
-        api.routes = new Map([[`GET ${podsPath}`, status(403, 'pods is forbidden: User "ci" cannot list resource "pods" in the namespace "prod"')]]);
-        await unreadable(baseline().listPods("prod", storeSelector), /may not read pods in namespace prod \(403 Forbidden: pods is forbidden.*\); grant get and list on pods in namespace prod/);
+        api.routes = new Map([
+            [
+                `GET ${podsPath}`,
+                status(403, 'pods is forbidden: User "ci" cannot list resource "pods" in the namespace "prod"'),
+            ],
+        ]);
+        await unreadable(
+            baseline().listPods("prod", storeSelector),
+            /may not read pods in namespace prod \(403 Forbidden: pods is forbidden.*\); grant get and list on pods in namespace prod/,
+        );
     });
 
     it("answers no pods for a 404", async () => {

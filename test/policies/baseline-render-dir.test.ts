@@ -60,8 +60,12 @@ describe("render-directory baseline", () => {
 
     it("finds StatefulSets by kind in any file, whatever its name, among other documents", async () => {
         const dir = render("mixed", {
-            "0-crd/cellclusters.yaml": [{ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "x" } }],
-            "1-manifest/v1-service-prod-demo-pd.yaml": [{ apiVersion: "v1", kind: "Service", metadata: { name: "demo-pd", namespace: "prod" } }],
+            "0-crd/cellclusters.yaml": [
+                { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "x" } },
+            ],
+            "1-manifest/v1-service-prod-demo-pd.yaml": [
+                { apiVersion: "v1", kind: "Service", metadata: { name: "demo-pd", namespace: "prod" } },
+            ],
             "1-manifest/whatever.yaml": [pdb("pd"), statefulSet("store", 5), renderedPd],
         });
         const b = new RenderDirectoryBaseline(dir);
@@ -72,15 +76,21 @@ describe("render-directory baseline", () => {
         assert.equal((await b.getStatefulSet("prod", "demo-store"))?.replicas, 5);
         assert.equal(await b.getStatefulSet("prod", "demo-proxy"), undefined);
         const listed = await b.listStatefulSets({ "app.kubernetes.io/component": "store" });
-        assert.deepEqual(listed.map((s) => s.name), ["demo-store"]);
+        assert.deepEqual(
+            listed.map((s) => s.name),
+            ["demo-store"],
+        );
         const store = listed[0];
-        assert.deepEqual(store?.volumeClaimTemplates, [{ name: "store", storage: "1Gi", accessModes: ["ReadWriteOnce"] }]);
+        assert.deepEqual(store?.volumeClaimTemplates, [
+            { name: "store", storage: "1Gi", accessModes: ["ReadWriteOnce"] },
+        ]);
         assert.equal(store?.serviceName, "demo-store-peer");
         assert.equal(store?.podManagementPolicy, "Parallel");
         assert.equal(store?.template.annotations["elasticell.io/config-hash"], "store-hash-1");
-        assert.deepEqual(store?.template.containers.map((c) => [c.name, c.init, c.image, c.command.length, c.env.length]), [
-            ["store", false, "deepfabric/cell:v1.2.0", 2, 2],
-        ]);
+        assert.deepEqual(
+            store?.template.containers.map((c) => [c.name, c.init, c.image, c.command.length, c.env.length]),
+            [["store", false, "deepfabric/cell:v1.2.0", 2, 2]],
+        );
         assert.equal(await b.listPods(), undefined, "a render directory has no pods: rules skip their health checks");
     });
 
@@ -94,7 +104,10 @@ describe("render-directory baseline", () => {
         const noNs = statefulSet("pd");
         delete noNs["metadata"].namespace;
         const dir = render("no-namespace", { "1-manifest/pd.yaml": [noNs] });
-        assert.equal((await new RenderDirectoryBaseline(dir, "team-a").getStatefulSet("team-a", "demo-pd"))?.replicas, 3);
+        assert.equal(
+            (await new RenderDirectoryBaseline(dir, "team-a").getStatefulSet("team-a", "demo-pd"))?.replicas,
+            3,
+        );
     });
 
     it("is unreadable when a manifest is not YAML", async () => {
@@ -110,14 +123,27 @@ describe("render-directory baseline", () => {
 
     it("drives the rules: relative renderYamlToDirectory resolves against the project dir", async () => {
         render("project/rendered", { "1-manifest/apps.yaml": [statefulSet("pd", 3), statefulSet("store", 5)] });
-        const deps = { ...memoryDeps(), resolver: new DefaultBaselineResolver(), projectDir: () => path.join(root, "project") };
+        const deps = {
+            ...memoryDeps(),
+            resolver: new DefaultBaselineResolver(),
+            projectDir: () => path.join(root, "project"),
+        };
         const provider = k8sProvider({ renderYamlToDirectory: "rendered" });
-        const scaleIn = await validateResource(makeStoreNoScaleIn(deps), { resourceClass: StatefulSet, props: statefulSet("store", 3), provider });
+        const scaleIn = await validateResource(makeStoreNoScaleIn(deps), {
+            resourceClass: StatefulSet,
+            props: statefulSet("store", 3),
+            provider,
+        });
         assert.equal(scaleIn.length, 1);
         assert.match(scaleIn[0]!.message, /5 -> 3 \(deployed -> requested\)/);
-        assert.match(await validateStack(makeNoTierRemoval(deps), {
-            resources: [{ resourceClass: StatefulSet, props: statefulSet("pd"), name: "demo-pd", provider }],
-        }).then((v) => v[0]?.message ?? ""), new RegExp(`tier store, StatefulSet prod/demo-store: deployed with 5 replicas in render directory ${root}/project/rendered`));
+        assert.match(
+            await validateStack(makeNoTierRemoval(deps), {
+                resources: [{ resourceClass: StatefulSet, props: statefulSet("pd"), name: "demo-pd", provider }],
+            }).then((v) => v[0]?.message ?? ""),
+            new RegExp(
+                `tier store, StatefulSet prod/demo-store: deployed with 5 replicas in render directory ${root}/project/rendered`,
+            ),
+        );
     });
 
     it("finds the project directory (Pulumi.yaml) above the pack's directory", () => {

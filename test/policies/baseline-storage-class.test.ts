@@ -8,13 +8,23 @@ import { KubernetesBaseline } from "../../policies/baseline/kubernetes";
 import { FakeApi, json, kubeconfig, status, unreadable } from "./fake-api";
 
 const classes = "/apis/storage.k8s.io/v1/storageclasses";
-const sc = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name }, provisioner: "x", ...extra });
+const sc = (name: string, extra: Record<string, unknown> = {}) => ({
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { name },
+    provisioner: "x",
+    ...extra,
+});
 const defaultAnnotation = { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } };
 
 describe("Kubernetes API baseline: StorageClasses and claims", () => {
     const api = new FakeApi();
     let server = "";
-    const baseline = () => new KubernetesBaseline({ kubeconfig: kubeconfig({ fake: server }, "fake"), origin: 'provider "k8s"' }, { timeoutMs: 2000 });
+    const baseline = () =>
+        new KubernetesBaseline(
+            { kubeconfig: kubeconfig({ fake: server }, "fake"), origin: 'provider "k8s"' },
+            { timeoutMs: 2000 },
+        );
 
     before(async () => {
         server = await api.start();
@@ -26,9 +36,21 @@ describe("Kubernetes API baseline: StorageClasses and claims", () => {
         api.routes.set(`GET ${classes}/fixed`, (_q, r) => json(r, 200, sc("fixed", { allowVolumeExpansion: false })));
         api.routes.set(`GET ${classes}/plain`, (_q, r) => json(r, 200, sc("plain")));
         const b = baseline();
-        assert.deepEqual(await b.getStorageClass("grow"), { name: "grow", allowVolumeExpansion: true, isDefault: false });
-        assert.deepEqual(await b.getStorageClass("fixed"), { name: "fixed", allowVolumeExpansion: false, isDefault: false });
-        assert.deepEqual(await b.getStorageClass("plain"), { name: "plain", allowVolumeExpansion: false, isDefault: false });
+        assert.deepEqual(await b.getStorageClass("grow"), {
+            name: "grow",
+            allowVolumeExpansion: true,
+            isDefault: false,
+        });
+        assert.deepEqual(await b.getStorageClass("fixed"), {
+            name: "fixed",
+            allowVolumeExpansion: false,
+            isDefault: false,
+        });
+        assert.deepEqual(await b.getStorageClass("plain"), {
+            name: "plain",
+            allowVolumeExpansion: false,
+            isDefault: false,
+        });
     });
 
     it("answers undefined for a class that does not exist (404)", async () => {
@@ -37,9 +59,18 @@ describe("Kubernetes API baseline: StorageClasses and claims", () => {
 
     it("finds the default class in the list when no name is given", async () => {
         api.routes.set(`GET ${classes}`, (_q, r) =>
-            json(r, 200, { items: [sc("a"), { ...sc("b", { allowVolumeExpansion: true }), metadata: { name: "b", ...defaultAnnotation } }] }),
+            json(r, 200, {
+                items: [
+                    sc("a"),
+                    { ...sc("b", { allowVolumeExpansion: true }), metadata: { name: "b", ...defaultAnnotation } },
+                ],
+            }),
         );
-        assert.deepEqual(await baseline().getStorageClass(undefined), { name: "b", allowVolumeExpansion: true, isDefault: true });
+        assert.deepEqual(await baseline().getStorageClass(undefined), {
+            name: "b",
+            allowVolumeExpansion: true,
+            isDefault: true,
+        });
     });
 
     it("reads each class once per process", async () => {
@@ -57,7 +88,10 @@ describe("Kubernetes API baseline: StorageClasses and claims", () => {
     it("is unreadable on 403, asking for a ClusterRole that includes storageclasses", async () => {
         api.routes.set(`GET ${classes}/secret`, status(403, 'storageclasses.storage.k8s.io "secret" is forbidden'));
         const err = await unreadable(baseline().getStorageClass("secret"), /403 Forbidden/);
-        assert.match(err.reason, /--resource=statefulsets\.apps,pods,persistentvolumeclaims,storageclasses\.storage\.k8s\.io/);
+        assert.match(
+            err.reason,
+            /--resource=statefulsets\.apps,pods,persistentvolumeclaims,storageclasses\.storage\.k8s\.io/,
+        );
     });
 
     it("reads a claim's phase, class and capacity", async () => {
@@ -73,7 +107,15 @@ describe("Kubernetes API baseline: StorageClasses and claims", () => {
             }),
         );
         assert.deepEqual(await baseline().listClaims("prod"), [
-            { namespace: "prod", name: "store-demo-store-0", storage: "1Gi", storageClassName: "grow", deleting: false, phase: "Bound", capacity: "5Gi" },
+            {
+                namespace: "prod",
+                name: "store-demo-store-0",
+                storage: "1Gi",
+                storageClassName: "grow",
+                deleting: false,
+                phase: "Bound",
+                capacity: "5Gi",
+            },
         ]);
     });
 });

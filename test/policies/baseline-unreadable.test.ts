@@ -15,12 +15,17 @@ import { validateResource } from "../helpers/policy";
 import { memoryDeps, Now, statefulSet } from "./fixtures";
 
 const rule = "elasticell-pd-replicas-fixed";
-const newForm = /\{"elasticell-pd-replicas-fixed": \{"baselineUnreadable": \{"allow": \{"reason": "<why, who, ticket>", "expires": "2025-03-11"\}\}\}\}/;
+const newForm =
+    /\{"elasticell-pd-replicas-fixed": \{"baselineUnreadable": \{"allow": \{"reason": "<why, who, ticket>", "expires": "2025-03-11"\}\}\}\}/;
 
 async function run(baselineUnreadable?: unknown) {
     const deps = memoryDeps(new MemoryBaseline([], "the API server https://10.0.0.1:6443 did not answer within 5 s"));
     const config = baselineUnreadable === undefined ? {} : { baselineUnreadable };
-    const violations = await validateResource(makePdReplicasFixed(deps), { resourceClass: StatefulSet, props: statefulSet("pd", 3), config });
+    const violations = await validateResource(makePdReplicasFixed(deps), {
+        resourceClass: StatefulSet,
+        props: statefulSet("pd", 3),
+        config,
+    });
     assert.equal(violations.length, 1);
     return violations[0]!;
 }
@@ -28,7 +33,10 @@ async function run(baselineUnreadable?: unknown) {
 const allow = (reason: unknown, expires: unknown) => ({ allow: { reason, expires } });
 
 describe("baselineUnreadable", () => {
-    for (const [name, value] of [["by default", undefined], ['with "deny"', "deny"]] as const) {
+    for (const [name, value] of [
+        ["by default", undefined],
+        ['with "deny"', "deny"],
+    ] as const) {
         it(`blocks ${name}, showing the allowance form with a reason and an expiry`, async () => {
             const v = await run(value);
             assert.equal(v.level, "mandatory");
@@ -42,16 +50,35 @@ describe("baselineUnreadable", () => {
     it("is advisory under a valid allowance, echoing its reason and expiry", async () => {
         const v = await run(allow("INC-7: API server down, deploying the fix", "2025-03-12"));
         assert.equal(v.level, "advisory");
-        assert.match(v.message, /Allowed by baselineUnreadable until 2025-03-12; reason: "INC-7: API server down, deploying the fix"/);
+        assert.match(
+            v.message,
+            /Allowed by baselineUnreadable until 2025-03-12; reason: "INC-7: API server down, deploying the fix"/,
+        );
     });
 
     const refused: [string, unknown, RegExp][] = [
-        ['the plain "allow" of earlier versions', "allow", /the plain "allow" is no longer accepted: an allowance needs a reason and an expiry; write \{"elasticell-pd-replicas-fixed": \{"baselineUnreadable": \{"allow"/],
-        ["an expired allowance", allow("INC-7: API server down, deploying the fix", "2025-03-09"), /it expired \(2025-03-09\)/],
+        [
+            'the plain "allow" of earlier versions',
+            "allow",
+            /the plain "allow" is no longer accepted: an allowance needs a reason and an expiry; write \{"elasticell-pd-replicas-fixed": \{"baselineUnreadable": \{"allow"/,
+        ],
+        [
+            "an expired allowance",
+            allow("INC-7: API server down, deploying the fix", "2025-03-09"),
+            /it expired \(2025-03-09\)/,
+        ],
         ["an allowance without a reason", allow(undefined, "2025-03-12"), /it has no reason/],
         ["an allowance whose reason says nothing", allow("ok", "2025-03-12"), /its reason "ok" says nothing/],
-        ["an allowance without an expiry", allow("INC-7: API server down, deploying the fix", undefined), /it has no expires date/],
-        ["an allowance too far ahead", allow("INC-7: API server down, deploying the fix", "2025-04-30"), /more than 7 days ahead/],
+        [
+            "an allowance without an expiry",
+            allow("INC-7: API server down, deploying the fix", undefined),
+            /it has no expires date/,
+        ],
+        [
+            "an allowance too far ahead",
+            allow("INC-7: API server down, deploying the fix", "2025-04-30"),
+            /more than 7 days ahead/,
+        ],
         ["an unknown shape", { deny: true }, /it must be "deny" or an object with "allow": \{reason, expires\}/],
     ];
     for (const [name, value, why] of refused) {

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { afterEach, describe, it } from "node:test";
-import { captureEngineStack, recordConfigureStack, resetEngineStack, runContext, wrapAnalyzerImplementation } from "../../policies/engine-context";
+import {
+    captureEngineStack,
+    recordConfigureStack,
+    resetEngineStack,
+    runContext,
+    wrapAnalyzerImplementation,
+} from "../../policies/engine-context";
 
 /** Loads modules the way the pack does (its own node_modules). */
 const packRequire = createRequire(path.resolve(__dirname, "../../policies/package.json"));
@@ -34,12 +40,26 @@ describe("engine context", () => {
     });
 
     it("falls back to PULUMI_NODEJS_*, then PULUMI_*", () => {
-        const node = runContext({ PULUMI_NODEJS_PROJECT: "p", PULUMI_NODEJS_STACK: "s", PULUMI_NODEJS_DRY_RUN: "true", PULUMI_STACK: "other" });
-        assert.deepEqual([node.project, node.stack, node.dryRun, node.source], ["p", "s", true, "PULUMI_NODEJS_PROJECT/PULUMI_NODEJS_STACK"]);
+        const node = runContext({
+            PULUMI_NODEJS_PROJECT: "p",
+            PULUMI_NODEJS_STACK: "s",
+            PULUMI_NODEJS_DRY_RUN: "true",
+            PULUMI_STACK: "other",
+        });
+        assert.deepEqual(
+            [node.project, node.stack, node.dryRun, node.source],
+            ["p", "s", true, "PULUMI_NODEJS_PROJECT/PULUMI_NODEJS_STACK"],
+        );
         const generic = runContext({ PULUMI_PROJECT: "p2", PULUMI_STACK: "s2", PULUMI_DRY_RUN: "false" });
-        assert.deepEqual([generic.project, generic.stack, generic.dryRun, generic.source], ["p2", "s2", false, "PULUMI_PROJECT/PULUMI_STACK"]);
+        assert.deepEqual(
+            [generic.project, generic.stack, generic.dryRun, generic.source],
+            ["p2", "s2", false, "PULUMI_PROJECT/PULUMI_STACK"],
+        );
         const none = runContext({});
-        assert.deepEqual([none.project, none.stack, none.dryRun, none.source], [undefined, undefined, undefined, undefined]);
+        assert.deepEqual(
+            [none.project, none.stack, none.dryRun, none.source],
+            [undefined, undefined, undefined, undefined],
+        );
     });
 
     it("keeps the engine's dry-run flag even when project/stack come from the environment", () => {
@@ -59,7 +79,10 @@ describe("engine context", () => {
         const wrapped = wrapAnalyzerImplementation(impl);
         assert.equal(wrapped.analyze, impl.analyze);
         let answer = "";
-        wrapped.configureStack({ request: configureRequest("elasticell", "dev", true) } as never, (_e, v) => (answer = v));
+        wrapped.configureStack(
+            { request: configureRequest("elasticell", "dev", true) } as never,
+            (_e, v) => (answer = v),
+        );
         assert.equal(answer, "answered");
         assert.deepEqual(calls, ["configureStack"]);
         assert.equal(runContext({}).stack, "dev");
@@ -73,12 +96,16 @@ describe("engine context", () => {
                 callback(null, new analyzerPb.AnalyzerStackConfigureResponse()),
         });
         const port: number = await new Promise((resolve, reject) =>
-            server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, p: number) => (err ? reject(err) : resolve(p))),
+            server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, p: number) =>
+                err ? reject(err) : resolve(p),
+            ),
         );
         const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         try {
             await new Promise<void>((resolve, reject) =>
-                client.configureStack(configureRequest("elasticell", "staging", true), (err: Error | null) => (err ? reject(err) : resolve())),
+                client.configureStack(configureRequest("elasticell", "staging", true), (err: Error | null) =>
+                    err ? reject(err) : resolve(),
+                ),
             );
             const ctx = runContext({});
             assert.deepEqual([ctx.project, ctx.stack, ctx.dryRun], ["elasticell", "staging", true]);

@@ -23,10 +23,16 @@ describe("exec credential plugins", () => {
     /** A shell plugin in `dir`; each run appends a line to `<name>.runs`. */
     function plugin(name: string, body: string): string {
         const file = path.join(dir, `${name}.sh`);
-        fs.writeFileSync(file, `#!/bin/sh\necho run >> "${path.join(dir, `${name}.runs`)}"\n${body}\n`, { mode: 0o755 });
+        fs.writeFileSync(file, `#!/bin/sh\necho run >> "${path.join(dir, `${name}.runs`)}"\n${body}\n`, {
+            mode: 0o755,
+        });
         return file;
     }
-    const runs = (name: string) => fs.readFileSync(path.join(dir, `${name}.runs`), "utf8").trim().split("\n").length;
+    const runs = (name: string) =>
+        fs
+            .readFileSync(path.join(dir, `${name}.runs`), "utf8")
+            .trim()
+            .split("\n").length;
 
     /** A kubeconfig whose user runs `command` (with FOO=bar in its env). */
     function config(name: string, command: string): string {
@@ -44,12 +50,18 @@ describe("exec credential plugins", () => {
         return file;
     }
 
-    const credential = (token: string) => `printf '{"apiVersion":"${apiVersion}","kind":"ExecCredential","status":{"token":"%s"}}' "${token}"`;
+    const credential = (token: string) =>
+        `printf '{"apiVersion":"${apiVersion}","kind":"ExecCredential","status":{"token":"%s"}}' "${token}"`;
 
     before(async () => {
         server = await api.start();
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "exec-credential-"));
-        api.routes = new Map([[`GET ${stsPath}`, (_req, res) => json(res, 200, { apiVersion: "apps/v1", kind: "StatefulSet", ...statefulSet("pd", 3) })]]);
+        api.routes = new Map([
+            [
+                `GET ${stsPath}`,
+                (_req, res) => json(res, 200, { apiVersion: "apps/v1", kind: "StatefulSet", ...statefulSet("pd", 3) }),
+            ],
+        ]);
     });
     after(async () => {
         await api.stop();
@@ -57,14 +69,21 @@ describe("exec credential plugins", () => {
     });
 
     it("a plugin slower than the read deadline but within its own budget works, once per process", async () => {
-        plugin("slow", `sleep 0.6\n${credential('exec-$FOO-$2')}`);
+        plugin("slow", `sleep 0.6\n${credential("exec-$FOO-$2")}`);
         // "./slow.sh" contains a "/": client-go resolves it against the kubeconfig's directory.
-        const b = new KubernetesBaseline({ kubeconfig: config("slow", "./slow.sh"), origin: "test" }, { timeoutMs: 200, execTimeoutMs: 5000, projectDir: () => dir });
+        const b = new KubernetesBaseline(
+            { kubeconfig: config("slow", "./slow.sh"), origin: "test" },
+            { timeoutMs: 200, execTimeoutMs: 5000, projectDir: () => dir },
+        );
         const before = api.requests.length;
         const started = Date.now();
         assert.equal((await b.getStatefulSet("prod", "demo-pd"))?.replicas, 3);
         assert.ok(Date.now() - started >= 600, "the plugin ran");
-        assert.equal(api.requests[before]?.authorization, "Bearer exec-bar-demo", "token from the plugin, with its env and args");
+        assert.equal(
+            api.requests[before]?.authorization,
+            "Bearer exec-bar-demo",
+            "token from the plugin, with its env and args",
+        );
         await b.getStatefulSet("prod", "demo-store");
         assert.equal(runs("slow"), 1, "the credential is reused");
     });
@@ -87,16 +106,31 @@ describe("exec credential plugins", () => {
 
     it("a failing plugin makes the baseline unreadable, quoting its stderr", async () => {
         const b = new KubernetesBaseline(
-            { kubeconfig: config("fail", plugin("fail", 'echo "token expired: run aws sso login" >&2\nexit 1')), origin: "test" },
+            {
+                kubeconfig: config("fail", plugin("fail", 'echo "token expired: run aws sso login" >&2\nexit 1')),
+                origin: "test",
+            },
             { timeoutMs: 200, projectDir: () => dir },
         );
-        await unreadable(b.getStatefulSet("prod", "demo-pd"), /plugin ".*fail\.sh" of kubeconfig user "u" failed \(exit 1: token expired: run aws sso login\)/);
+        await unreadable(
+            b.getStatefulSet("prod", "demo-pd"),
+            /plugin ".*fail\.sh" of kubeconfig user "u" failed \(exit 1: token expired: run aws sso login\)/,
+        );
     });
 
     it("a plugin that prints no credential, or cannot be run, is unreadable too", async () => {
-        const junk = new KubernetesBaseline({ kubeconfig: config("junk", plugin("junk", "echo hello")), origin: "test" }, { projectDir: () => dir });
+        const junk = new KubernetesBaseline(
+            { kubeconfig: config("junk", plugin("junk", "echo hello")), origin: "test" },
+            { projectDir: () => dir },
+        );
         await unreadable(junk.getStatefulSet("prod", "demo-pd"), /printed something that is not an ExecCredential/);
-        const missing = new KubernetesBaseline({ kubeconfig: config("missing", "no-such-plugin-xyz"), origin: "test" }, { projectDir: () => dir });
-        await unreadable(missing.getStatefulSet("prod", "demo-pd"), /"no-such-plugin-xyz" .* cannot be run \(ENOENT\); is it installed and on PATH\?/);
+        const missing = new KubernetesBaseline(
+            { kubeconfig: config("missing", "no-such-plugin-xyz"), origin: "test" },
+            { projectDir: () => dir },
+        );
+        await unreadable(
+            missing.getStatefulSet("prod", "demo-pd"),
+            /"no-such-plugin-xyz" .* cannot be run \(ENOENT\); is it installed and on PATH\?/,
+        );
     });
 });

@@ -28,7 +28,14 @@ export class FakeApi {
                 route(req, res);
                 return;
             }
-            json(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", message: `${req.url} not found`, reason: "NotFound", code: 404 });
+            json(res, 404, {
+                kind: "Status",
+                apiVersion: "v1",
+                status: "Failure",
+                message: `${req.url} not found`,
+                reason: "NotFound",
+                code: 404,
+            });
         };
         this.server = tls === undefined ? http.createServer(handle) : https.createServer(tls, handle);
     }

@@ -3,7 +3,13 @@
  * deployed objects, and rule dependencies wired to an in-memory baseline.
  */
 import type { Target, BaselineResolver } from "../../policies/baseline/resolve";
-import { deployedFromManifest, type Baseline, type DeployedClaim, type DeployedPod, type DeployedStatefulSet } from "../../policies/baseline/types";
+import {
+    deployedFromManifest,
+    type Baseline,
+    type DeployedClaim,
+    type DeployedPod,
+    type DeployedStatefulSet,
+} from "../../policies/baseline/types";
 import { MemoryBaseline } from "../../policies/baseline/memory";
 import type { RunContext } from "../../policies/engine-context";
 import type { GuardDeps } from "../../policies/guard";
@@ -17,16 +23,28 @@ export const Cluster = "demo";
 export const Namespace = "prod";
 export const StackId = "elasticell/dev";
 
-const images: Record<TierKind, string> = { pd: "deepfabric/pd:v1.2.0", store: "deepfabric/cell:v1.2.0", proxy: "deepfabric/proxy:v1.2.0" };
+const images: Record<TierKind, string> = {
+    pd: "deepfabric/pd:v1.2.0",
+    store: "deepfabric/cell:v1.2.0",
+    proxy: "deepfabric/proxy:v1.2.0",
+};
 const defaultReplicas: Record<TierKind, number> = { pd: 3, store: 3, proxy: 1 };
 
 /** PD's `--initial-cluster` for `replicas` members, as `components/pd.ts` renders it. */
 export function pdMembers(replicas: number, cluster = Cluster, namespace = Namespace): string {
-    return Array.from({ length: replicas }, (_, i) => `${cluster}-pd-${i}=http://${cluster}-pd-${i}.${cluster}-pd-peer.${namespace}.svc:2380`).join(",");
+    return Array.from(
+        { length: replicas },
+        (_, i) => `${cluster}-pd-${i}=http://${cluster}-pd-${i}.${cluster}-pd-peer.${namespace}.svc:2380`,
+    ).join(",");
 }
 
 /** Valid StatefulSet inputs of one tier, as the program renders them. */
-export function statefulSet(tier: TierKind, replicas = defaultReplicas[tier], cluster = Cluster, namespace = Namespace): Record<string, any> {
+export function statefulSet(
+    tier: TierKind,
+    replicas = defaultReplicas[tier],
+    cluster = Cluster,
+    namespace = Namespace,
+): Record<string, any> {
     const selector = {
         "app.kubernetes.io/name": "elasticell",
         "app.kubernetes.io/instance": cluster,
@@ -38,10 +56,18 @@ export function statefulSet(tier: TierKind, replicas = defaultReplicas[tier], cl
         "app.kubernetes.io/part-of": "elasticell",
         "app.kubernetes.io/version": "v1.2.0",
     };
-    const storage = tier === "proxy" ? {} : {
-        volumeClaimTemplates: [{ metadata: { name: tier }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-    };
+    const storage =
+        tier === "proxy"
+            ? {}
+            : {
+                  volumeClaimTemplates: [
+                      {
+                          metadata: { name: tier },
+                          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+                      },
+                  ],
+                  persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+              };
     return {
         apiVersion: "apps/v1",
         kind: "StatefulSet",
@@ -59,17 +85,21 @@ export function statefulSet(tier: TierKind, replicas = defaultReplicas[tier], cl
             template: {
                 metadata: { labels, annotations: { "elasticell.io/config-hash": `${tier}-hash-1` } },
                 spec: {
-                    containers: [{
-                        name: tier,
-                        image: images[tier],
-                        command: ["/bin/sh", `/etc/elasticell/${tier}_start_script.sh`],
-                        env: [
-                            { name: "NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-                            { name: "CLUSTER_NAME", value: cluster },
-                            ...(tier === "pd" ? [{ name: "PD_INITIAL_CLUSTER", value: pdMembers(replicas, cluster, namespace) }] : []),
-                        ],
-                        resources: { requests: { cpu: "500m", memory: "1Gi" } },
-                    }],
+                    containers: [
+                        {
+                            name: tier,
+                            image: images[tier],
+                            command: ["/bin/sh", `/etc/elasticell/${tier}_start_script.sh`],
+                            env: [
+                                { name: "NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                                { name: "CLUSTER_NAME", value: cluster },
+                                ...(tier === "pd"
+                                    ? [{ name: "PD_INITIAL_CLUSTER", value: pdMembers(replicas, cluster, namespace) }]
+                                    : []),
+                            ],
+                            resources: { requests: { cpu: "500m", memory: "1Gi" } },
+                        },
+                    ],
                 },
             },
             ...storage,
@@ -106,8 +136,17 @@ function read(manifest: Record<string, any>): DeployedStatefulSet {
 }
 
 /** The deployed object of one tier: the valid fixture as rendered (no API defaults), owned by `owner`. */
-export function deployed(tier: TierKind, replicas: number, cluster = Cluster, namespace = Namespace, owner = StackId): DeployedStatefulSet {
-    return { ...read(statefulSet(tier, replicas, cluster, namespace)), annotations: { "elasticell.io/pulumi-stack": owner } };
+export function deployed(
+    tier: TierKind,
+    replicas: number,
+    cluster = Cluster,
+    namespace = Namespace,
+    owner = StackId,
+): DeployedStatefulSet {
+    return {
+        ...read(statefulSet(tier, replicas, cluster, namespace)),
+        annotations: { "elasticell.io/pulumi-stack": owner },
+    };
 }
 
 /**
@@ -136,12 +175,20 @@ export function withApiDefaults(manifest: Record<string, any>, storageClass = "s
 }
 
 /** The deployed object read back from the API server (`withApiDefaults`), owned by this stack. */
-export function live(tier: TierKind, replicas: number, edit: (m: Record<string, any>) => void = () => {}): DeployedStatefulSet {
+export function live(
+    tier: TierKind,
+    replicas: number,
+    edit: (m: Record<string, any>) => void = () => {},
+): DeployedStatefulSet {
     return read(edited(withApiDefaults(statefulSet(tier, replicas)), edit));
 }
 
 /** A pod of the fixture cluster: Ready and Running unless `state` says otherwise. */
-export function pod(tier: TierKind, ordinal: number, state: Partial<Omit<DeployedPod, "name" | "namespace" | "labels">> = {}): DeployedPod {
+export function pod(
+    tier: TierKind,
+    ordinal: number,
+    state: Partial<Omit<DeployedPod, "name" | "namespace" | "labels">> = {},
+): DeployedPod {
     return {
         namespace: Namespace,
         name: `${Cluster}-${tier}-${ordinal}`,
@@ -169,7 +216,12 @@ export function memoryDeps(
     context: RunContext = { project: "elasticell", stack: "dev", dryRun: true, source: "test" },
     now: Date = Now,
 ): GuardDeps & { resolver: FixedResolver } {
-    return { resolver: new FixedResolver(baseline), now: () => now, context: () => context, projectDir: () => "/project" };
+    return {
+        resolver: new FixedResolver(baseline),
+        now: () => now,
+        context: () => context,
+        projectDir: () => "/project",
+    };
 }
 
 /** Returns a deep copy of `obj` with `edit` applied: one broken field per case. */

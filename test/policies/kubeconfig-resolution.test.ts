@@ -9,14 +9,23 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { KubernetesBaseline, type KubernetesBaselineOptions, type KubernetesTarget } from "../../policies/baseline/kubernetes";
+import {
+    KubernetesBaseline,
+    type KubernetesBaselineOptions,
+    type KubernetesTarget,
+} from "../../policies/baseline/kubernetes";
 import { FakeApi, json, unreadable } from "./fake-api";
 import { statefulSet } from "./fixtures";
 
 const stsPath = "/apis/apps/v1/namespaces/prod/statefulsets/demo-pd";
 
 /** Writes a kubeconfig: clusters by name -> server, one context per cluster (same name), one user. */
-function writeConfig(file: string, clusters: Record<string, string>, current?: string, user: Record<string, string> = { token: "t0ken" }): string {
+function writeConfig(
+    file: string,
+    clusters: Record<string, string>,
+    current?: string,
+    user: Record<string, string> = { token: "t0ken" },
+): string {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const doc = {
         apiVersion: "v1",
@@ -42,11 +51,40 @@ describe("kubeconfig resolution: the provider's cluster, and only it", () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-resolution-"));
         // The in-cluster server speaks HTTPS, as client-go's in-cluster config always does.
         const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
-        execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+        execFileSync(
+            "openssl",
+            [
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key,
+                "-out",
+                cert,
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ],
+            { stdio: "ignore" },
+        );
         c = new FakeApi({ key: fs.readFileSync(key, "utf8"), cert: fs.readFileSync(cert, "utf8") });
-        for (const [api, replicas] of [[a, 3], [b, 5], [c, 7]] as const) {
-            api.routes = new Map([[`GET ${stsPath}`, (_req, res) => json(res, 200, { apiVersion: "apps/v1", kind: "StatefulSet", ...statefulSet("pd", replicas) })]]);
+        for (const [api, replicas] of [
+            [a, 3],
+            [b, 5],
+            [c, 7],
+        ] as const) {
+            api.routes = new Map([
+                [
+                    `GET ${stsPath}`,
+                    (_req, res) =>
+                        json(res, 200, { apiVersion: "apps/v1", kind: "StatefulSet", ...statefulSet("pd", replicas) }),
+                ],
+            ]);
         }
         [servers.a, servers.b, servers.c] = await Promise.all([a.start(), b.start(), c.start()]);
         saDir = path.join(dir, "serviceaccount");
@@ -61,7 +99,13 @@ describe("kubeconfig resolution: the provider's cluster, and only it", () => {
 
     /** Runs `fn` with `vars` set (undefined = unset); not in a pod unless asked. */
     async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-        const all = { KUBECONFIG: undefined, HOME: path.join(dir, "empty-home"), KUBERNETES_SERVICE_HOST: undefined, KUBERNETES_SERVICE_PORT: undefined, ...vars };
+        const all = {
+            KUBECONFIG: undefined,
+            HOME: path.join(dir, "empty-home"),
+            KUBERNETES_SERVICE_HOST: undefined,
+            KUBERNETES_SERVICE_PORT: undefined,
+            ...vars,
+        };
         const saved = Object.fromEntries(Object.keys(all).map((k) => [k, process.env[k]]));
         const set = (v: Record<string, string | undefined>) => {
             for (const [k, val] of Object.entries(v)) {
@@ -77,17 +121,26 @@ describe("kubeconfig resolution: the provider's cluster, and only it", () => {
         }
     }
 
-    function baseline(settings: Omit<KubernetesTarget, "origin"> = {}, options: KubernetesBaselineOptions = {}): KubernetesBaseline {
-        return new KubernetesBaseline({ origin: "test", ...settings }, { timeoutMs: 2000, projectDir: () => dir, serviceAccountDir: saDir, ...options });
+    function baseline(
+        settings: Omit<KubernetesTarget, "origin"> = {},
+        options: KubernetesBaselineOptions = {},
+    ): KubernetesBaseline {
+        return new KubernetesBaseline(
+            { origin: "test", ...settings },
+            { timeoutMs: 2000, projectDir: () => dir, serviceAccountDir: saDir, ...options },
+        );
     }
 
-    async function replicas(settings: Omit<KubernetesTarget, "origin"> = {}, vars: Record<string, string | undefined> = {}): Promise<number | undefined> {
+    async function replicas(
+        settings: Omit<KubernetesTarget, "origin"> = {},
+        vars: Record<string, string | undefined> = {},
+    ): Promise<number | undefined> {
         return withEnv(vars, async () => (await baseline(settings).getStatefulSet("prod", "demo-pd"))?.replicas);
     }
 
     const file = (name: string) => path.join(dir, name);
 
-    it("KUBECONFIG a:b where both define cluster and context \"shared\": the first file's entries win", async () => {
+    it('KUBECONFIG a:b where both define cluster and context "shared": the first file\'s entries win', async () => {
         const fa = writeConfig(file("dup/a"), { shared: servers.a }, "shared");
         const fb = writeConfig(file("dup/b"), { shared: servers.b }, "shared");
         // client-node's loadFromDefault would throw "Duplicate cluster: shared" here.
@@ -97,8 +150,14 @@ describe("kubeconfig resolution: the provider's cluster, and only it", () => {
 
     it("KUBECONFIG a:b where only b sets current-context: b's choice, resolved in the merged entries", async () => {
         const fa = writeConfig(file("cur/a"), { x: servers.a });
-        assert.equal(await replicas({}, { KUBECONFIG: `${fa}:${writeConfig(file("cur/b-y"), { y: servers.b }, "y")}` }), 5);
-        assert.equal(await replicas({}, { KUBECONFIG: `${fa}:${writeConfig(file("cur/b-x"), { y: servers.b }, "x")}` }), 3);
+        assert.equal(
+            await replicas({}, { KUBECONFIG: `${fa}:${writeConfig(file("cur/b-y"), { y: servers.b }, "y")}` }),
+            5,
+        );
+        assert.equal(
+            await replicas({}, { KUBECONFIG: `${fa}:${writeConfig(file("cur/b-x"), { y: servers.b }, "x")}` }),
+            3,
+        );
     });
 
     it("KUBECONFIG a:b where both set current-context: the first file's (client-node would take the last)", async () => {
@@ -121,7 +180,10 @@ describe("kubeconfig resolution: the provider's cluster, and only it", () => {
         writeConfig(path.join(home, ".kube", "config"), { y: servers.b }, "y");
         assert.equal(await replicas({}, { HOME: home }), 5);
         await withEnv({ HOME: file("no-such-home") }, () =>
-            unreadable(baseline().getStatefulSet("prod", "demo-pd"), /no kubeconfig: KUBECONFIG is not set and .*no-such-home\/\.kube\/config does not exist/),
+            unreadable(
+                baseline().getStatefulSet("prod", "demo-pd"),
+                /no kubeconfig: KUBECONFIG is not set and .*no-such-home\/\.kube\/config does not exist/,
+            ),
         );
     });
 
@@ -148,7 +210,13 @@ describe("kubeconfig resolution: the provider's cluster, and only it", () => {
 
     it("a relative kubeconfig path is read from the provider's directory (the project)", async () => {
         writeConfig(file("configs/b"), { y: servers.b }, "y");
-        assert.equal(await replicas({ kubeconfig: "configs/b" }, { KUBECONFIG: writeConfig(file("relpath/a"), { x: servers.a }, "x") }), 5);
+        assert.equal(
+            await replicas(
+                { kubeconfig: "configs/b" },
+                { KUBECONFIG: writeConfig(file("relpath/a"), { x: servers.a }, "x") },
+            ),
+            5,
+        );
     });
 
     it("uses the provider's context instead of the current one, and refuses a context that does not exist", async () => {
@@ -156,14 +224,24 @@ describe("kubeconfig resolution: the provider's cluster, and only it", () => {
         assert.equal(await replicas({ kubeconfig: both }), 3);
         assert.equal(await replicas({ kubeconfig: both, context: "y" }), 5);
         assert.equal(await replicas({ context: "y" }, { KUBECONFIG: both }), 5);
-        await withEnv({}, () => unreadable(baseline({ kubeconfig: both, context: "nope" }).getStatefulSet("prod", "demo-pd"), /no context "nope" \(the provider's context setting\)/));
+        await withEnv({}, () =>
+            unreadable(
+                baseline({ kubeconfig: both, context: "nope" }).getStatefulSet("prod", "demo-pd"),
+                /no context "nope" \(the provider's context setting\)/,
+            ),
+        );
     });
 
     it("uses the provider's cluster instead of the context's, and refuses a cluster that does not exist", async () => {
         const both = writeConfig(file("cluster/both"), { x: servers.a, y: servers.b }, "x");
         assert.equal(await replicas({ kubeconfig: both, cluster: "y" }), 5);
         assert.equal(await replicas({ cluster: "y" }, { KUBECONFIG: both }), 5);
-        await withEnv({}, () => unreadable(baseline({ kubeconfig: both, cluster: "nope" }).getStatefulSet("prod", "demo-pd"), /no cluster "nope" \(the provider's cluster setting\)/));
+        await withEnv({}, () =>
+            unreadable(
+                baseline({ kubeconfig: both, cluster: "nope" }).getStatefulSet("prod", "demo-pd"),
+                /no cluster "nope" \(the provider's cluster setting\)/,
+            ),
+        );
     });
 
     describe("in-cluster (service-account directory redirected: client-go's is fixed at /var/run/secrets/...)", () => {
@@ -176,15 +254,26 @@ describe("kubeconfig resolution: the provider's cluster, and only it", () => {
         });
 
         it("prefers a kubeconfig that selects a cluster, and falls back when it selects none (empty config)", async () => {
-            assert.equal(await replicas({}, { ...pod(), KUBECONFIG: writeConfig(file("pod/a"), { x: servers.a }, "x") }), 3);
-            assert.equal(await replicas({}, { ...pod(), KUBECONFIG: writeConfig(file("pod/none"), { x: servers.a }) }), 7);
+            assert.equal(
+                await replicas({}, { ...pod(), KUBECONFIG: writeConfig(file("pod/a"), { x: servers.a }, "x") }),
+                3,
+            );
+            assert.equal(
+                await replicas({}, { ...pod(), KUBECONFIG: writeConfig(file("pod/none"), { x: servers.a }) }),
+                7,
+            );
         });
 
         it("never for the provider's own kubeconfig (no fallback there), nor without the token file", async () => {
             const none = writeConfig(file("pod/explicit-none"), { x: servers.a });
-            await withEnv(pod(), () => unreadable(baseline({ kubeconfig: none }).getStatefulSet("prod", "demo-pd"), /sets no current context/));
             await withEnv(pod(), () =>
-                unreadable(baseline({}, { serviceAccountDir: file("no-sa") }).getStatefulSet("prod", "demo-pd"), /no kubeconfig: .*not a pod with a service account/),
+                unreadable(baseline({ kubeconfig: none }).getStatefulSet("prod", "demo-pd"), /sets no current context/),
+            );
+            await withEnv(pod(), () =>
+                unreadable(
+                    baseline({}, { serviceAccountDir: file("no-sa") }).getStatefulSet("prod", "demo-pd"),
+                    /no kubeconfig: .*not a pod with a service account/,
+                ),
             );
         });
     });

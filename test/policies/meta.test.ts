@@ -24,7 +24,10 @@ describe("policy pack metadata", () => {
 
     it("makes exactly the seven guards mandatory", () => {
         assert.deepEqual(
-            allPolicies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name).sort(),
+            allPolicies
+                .filter((p) => p.enforcementLevel === "mandatory")
+                .map((p) => p.name)
+                .sort(),
             [
                 "elasticell-no-stateful-replace",
                 "elasticell-no-tier-removal",

@@ -9,7 +9,12 @@ import { k8sProvider, validateStack, type PolicyConfig, type StackResource } fro
 import { deployed, edited, memoryDeps, statefulSet, validOverride } from "./fixtures";
 
 const live = [deployed("pd", 3), deployed("store", 5), deployed("proxy", 2)];
-const context: RunContext = { project: "elasticell", stack: "dev", dryRun: true, source: "the engine (ConfigureStack)" };
+const context: RunContext = {
+    project: "elasticell",
+    stack: "dev",
+    dryRun: true,
+    source: "the engine (ConfigureStack)",
+};
 
 function sts(props: Record<string, any>): StackResource {
     return { resourceClass: StatefulSet, props, name: props["metadata"]?.name ?? "sts" };
@@ -52,11 +57,18 @@ describe("elasticell-no-tier-removal", () => {
     });
 
     it("blocks a renamed cluster: both PD and Store of the old name would go, the proxy is fine", async () => {
-        const renamed = [sts(statefulSet("pd", 3, "demo2")), sts(statefulSet("store", 5, "demo2")), sts(statefulSet("proxy", 1, "demo2"))];
+        const renamed = [
+            sts(statefulSet("pd", 3, "demo2")),
+            sts(statefulSet("store", 5, "demo2")),
+            sts(statefulSet("proxy", 1, "demo2")),
+        ];
         const violations = await run(renamed);
         assert.deepEqual(
             violations.map((v) => /tier (\w+), StatefulSet (\S+):/.exec(v.message)?.slice(1)),
-            [["pd", "prod/demo-pd"], ["store", "prod/demo-store"]],
+            [
+                ["pd", "prod/demo-pd"],
+                ["store", "prod/demo-store"],
+            ],
         );
     });
 
@@ -69,7 +81,10 @@ describe("elasticell-no-tier-removal", () => {
     });
 
     it("leaves objects owned by another stack alone", async () => {
-        const baseline = new MemoryBaseline([deployed("pd", 3, "demo", "prod", "elasticell/prod"), deployed("store", 3, "other", "prod", "elasticell/prod")]);
+        const baseline = new MemoryBaseline([
+            deployed("pd", 3, "demo", "prod", "elasticell/prod"),
+            deployed("store", 3, "other", "prod", "elasticell/prod"),
+        ]);
         assert.deepEqual(await run([], { baseline }), []);
     });
 
@@ -85,9 +100,14 @@ describe("elasticell-no-tier-removal", () => {
     });
 
     it("falls back to the planned StatefulSets' stack annotation", async () => {
-        const violations = await run([sts(statefulSet("pd")), sts(statefulSet("proxy"))], { context: { dryRun: true } });
+        const violations = await run([sts(statefulSet("pd")), sts(statefulSet("proxy"))], {
+            context: { dryRun: true },
+        });
         assert.equal(violations.length, 1);
-        assert.match(violations[0]!.message, /from the elasticell\.io\/pulumi-stack annotation of the planned StatefulSets/);
+        assert.match(
+            violations[0]!.message,
+            /from the elasticell\.io\/pulumi-stack annotation of the planned StatefulSets/,
+        );
     });
 
     it("fails closed when it cannot tell which stack runs, for objects of this project", async () => {
@@ -96,7 +116,10 @@ describe("elasticell-no-tier-removal", () => {
         assert.equal(violations.length, 2);
         assert.match(violations[0]!.message, /cannot tell which stack is running/);
         assert.match(violations[0]!.message, /"elasticell-no-tier-removal": \{"stack": "<project>\/<stack>"\}/);
-        const otherProject = await run([], { context: { dryRun: true }, tags: new Map([["pulumi:project", "billing"]]) });
+        const otherProject = await run([], {
+            context: { dryRun: true },
+            tags: new Map([["pulumi:project", "billing"]]),
+        });
         assert.deepEqual(otherProject, []);
     });
 
@@ -106,12 +129,22 @@ describe("elasticell-no-tier-removal", () => {
         assert.equal(denied.length, 1);
         assert.equal(denied[0]!.level, "mandatory");
         assert.match(denied[0]!.message, /did not answer within 5 s/);
-        const allowed = await run(fullPlan, { baseline, config: { baselineUnreadable: { allow: { reason: "INC-7: API server down, deploying the fix", expires: "2025-03-12" } } } });
+        const allowed = await run(fullPlan, {
+            baseline,
+            config: {
+                baselineUnreadable: {
+                    allow: { reason: "INC-7: API server down, deploying the fix", expires: "2025-03-12" },
+                },
+            },
+        });
         assert.equal(allowed[0]!.level, "advisory");
     });
 
     it("reports advisory at preview when a planned name is unknown", async () => {
-        const unknownName = edited(statefulSet("store", 5), (p) => (p.metadata.name = unknownValues.unknownStringValue));
+        const unknownName = edited(
+            statefulSet("store", 5),
+            (p) => (p.metadata.name = unknownValues.unknownStringValue),
+        );
         const violations = await run([sts(statefulSet("pd")), { ...sts(unknownName), name: "store" }]);
         assert.equal(violations.length, 1);
         assert.equal(violations[0]!.level, "advisory");
@@ -119,7 +152,9 @@ describe("elasticell-no-tier-removal", () => {
     });
 
     it("turns the violation advisory under a valid override", async () => {
-        const violations = await run([sts(statefulSet("pd"))], { config: { override: validOverride({ tier: "store" }) } });
+        const violations = await run([sts(statefulSet("pd"))], {
+            config: { override: validOverride({ tier: "store" }) },
+        });
         assert.equal(violations[0]!.level, "advisory");
         assert.match(violations[0]!.message, /ALLOWED by break-glass override/);
     });
@@ -135,10 +170,13 @@ describe("elasticell-no-tier-removal", () => {
                 sts(statefulSet("proxy")),
             ],
         });
-        assert.deepEqual(deps.resolver.targets.map((t) => t.key).sort(), [
-            "cluster|ambient",
-            deps.resolver.targets.find((t) => t.kind === "cluster" && t.context === "prod")!.key,
-            "render|/out|",
-        ].sort());
+        assert.deepEqual(
+            deps.resolver.targets.map((t) => t.key).sort(),
+            [
+                "cluster|ambient",
+                deps.resolver.targets.find((t) => t.kind === "cluster" && t.context === "prod")!.key,
+                "render|/out|",
+            ].sort(),
+        );
     });
 });

@@ -49,9 +49,15 @@ describe("policy pack build freshness (policies/build.js)", () => {
     it("hashes the TypeScript sources, tsconfig.json and package.json, not bin/ or node_modules/", () => {
         const { dir, build } = packCopy();
         const files = build.sourceFiles(dir);
-        assert.ok(files.includes("tsconfig.json") && files.includes("package.json") && files.includes("index.ts"), files.join(" "));
+        assert.ok(
+            files.includes("tsconfig.json") && files.includes("package.json") && files.includes("index.ts"),
+            files.join(" "),
+        );
         assert.ok(files.includes("rules/index.ts"), files.join(" "));
-        assert.ok(files.every((f) => !f.startsWith("bin/") && !f.startsWith("node_modules/") && !f.endsWith(".js")), files.join(" "));
+        assert.ok(
+            files.every((f) => !f.startsWith("bin/") && !f.startsWith("node_modules/") && !f.endsWith(".js")),
+            files.join(" "),
+        );
 
         const before = build.sourcesHash(dir);
         fs.mkdirSync(path.join(dir, "bin"), { recursive: true });
@@ -98,21 +104,26 @@ describe("policy pack build freshness (policies/build.js)", () => {
         assert.equal(build.readStamp(dir), undefined, "nothing is stamped");
     });
 
-    it("`node build.js check` fails on a stale bin/ and `tsc` type-checks, compiles and stamps it", { timeout: 120_000 }, () => {
-        const { dir, build } = packCopy();
-        const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(dir, "build.js"), ...args], { encoding: "utf8" });
-        assert.equal(cli("check").status, 1, "no bin/ yet");
-        const compiled = cli("tsc");
-        // Another change may be mid-edit in the working tree: tsc reports it and the stamp is not written.
-        if (compiled.status === 0) {
-            assert.equal(build.readStamp(dir), build.sourcesHash(dir));
-            assert.equal(cli("check").status, 0);
-        } else {
-            assert.match(compiled.stdout + compiled.stderr, /error TS\d+/);
-            assert.equal(build.readStamp(dir), undefined);
-        }
-        assert.equal(cli("hash").stdout.trim(), build.sourcesHash(dir));
-    });
+    it(
+        "`node build.js check` fails on a stale bin/ and `tsc` type-checks, compiles and stamps it",
+        { timeout: 120_000 },
+        () => {
+            const { dir, build } = packCopy();
+            const cli = (...args: string[]) =>
+                spawnSync(process.execPath, [path.join(dir, "build.js"), ...args], { encoding: "utf8" });
+            assert.equal(cli("check").status, 1, "no bin/ yet");
+            const compiled = cli("tsc");
+            // Another change may be mid-edit in the working tree: tsc reports it and the stamp is not written.
+            if (compiled.status === 0) {
+                assert.equal(build.readStamp(dir), build.sourcesHash(dir));
+                assert.equal(cli("check").status, 0);
+            } else {
+                assert.match(compiled.stdout + compiled.stderr, /error TS\d+/);
+                assert.equal(build.readStamp(dir), undefined);
+            }
+            assert.equal(cli("hash").stdout.trim(), build.sourcesHash(dir));
+        },
+    );
 });
 
 describe("policy pack entry (policies/main.js) under run-policy-pack", () => {

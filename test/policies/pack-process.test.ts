@@ -26,7 +26,9 @@ const svc = packRequire("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const structPb = packRequire("google-protobuf/google/protobuf/struct_pb");
 const emptyPb = packRequire("google-protobuf/google/protobuf/empty_pb");
 
-const Levels: Record<number, string> = Object.fromEntries(Object.entries(pb.EnforcementLevel).map(([k, v]) => [v as number, k]));
+const Levels: Record<number, string> = Object.fromEntries(
+    Object.entries(pb.EnforcementLevel).map(([k, v]) => [v as number, k]),
+);
 
 describe("the pack process over gRPC", { timeout: 120_000 }, () => {
     let api: http.Server;
@@ -36,7 +38,9 @@ describe("the pack process over gRPC", { timeout: 120_000 }, () => {
     let kubeconfig = "";
 
     const call = (method: string, request: unknown): Promise<any> =>
-        new Promise((resolve, reject) => client[method](request, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))));
+        new Promise((resolve, reject) =>
+            client[method](request, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))),
+        );
 
     function provider(): unknown {
         const p = new pb.AnalyzerProviderResource();
@@ -48,7 +52,11 @@ describe("the pack process over gRPC", { timeout: 120_000 }, () => {
     }
 
     function diagnostics(res: any): { policy: string; level: string; message: string }[] {
-        return res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: Levels[d.getEnforcementlevel()] ?? "?", message: d.getMessage() }));
+        return res.getDiagnosticsList().map((d: any) => ({
+            policy: d.getPolicyname(),
+            level: Levels[d.getEnforcementlevel()] ?? "?",
+            message: d.getMessage(),
+        }));
     }
 
     before(async () => {
@@ -56,11 +64,16 @@ describe("the pack process over gRPC", { timeout: 120_000 }, () => {
         api = http.createServer((req, res) => {
             const url = req.url ?? "";
             const one = /\/namespaces\/prod\/statefulsets\/demo-(pd|store)$/.exec(url);
-            const body = one !== null
-                ? { apiVersion: "apps/v1", kind: "StatefulSet", ...statefulSet(one[1] === "pd" ? "pd" : "store", one[1] === "pd" ? 3 : 5) }
-                : url.startsWith("/apis/apps/v1/statefulsets?")
-                  ? { kind: "StatefulSetList", items: [statefulSet("pd", 3), statefulSet("store", 5)] }
-                  : undefined;
+            const body =
+                one !== null
+                    ? {
+                          apiVersion: "apps/v1",
+                          kind: "StatefulSet",
+                          ...statefulSet(one[1] === "pd" ? "pd" : "store", one[1] === "pd" ? 3 : 5),
+                      }
+                    : url.startsWith("/apis/apps/v1/statefulsets?")
+                      ? { kind: "StatefulSetList", items: [statefulSet("pd", 3), statefulSet("store", 5)] }
+                      : undefined;
             res.writeHead(body === undefined ? 404 : 200, { "Content-Type": "application/json" });
             res.end(JSON.stringify(body ?? { kind: "Status", code: 404 }));
         });
@@ -73,10 +86,21 @@ describe("the pack process over gRPC", { timeout: 120_000 }, () => {
             `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n`,
         );
         const env = { ...process.env };
-        for (const k of ["PULUMI_NODEJS_PROJECT", "PULUMI_NODEJS_STACK", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_NODEJS_DRY_RUN", "PULUMI_DRY_RUN"]) {
+        for (const k of [
+            "PULUMI_NODEJS_PROJECT",
+            "PULUMI_NODEJS_STACK",
+            "PULUMI_PROJECT",
+            "PULUMI_STACK",
+            "PULUMI_NODEJS_DRY_RUN",
+            "PULUMI_DRY_RUN",
+        ]) {
             delete env[k];
         }
-        const proc = spawn(process.execPath, [packRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], { cwd: packDir, env });
+        const proc = spawn(
+            process.execPath,
+            [packRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."],
+            { cwd: packDir, env },
+        );
         child = proc;
         let stderr = "";
         proc.stderr.on("data", (d) => (stderr += String(d)));
@@ -90,7 +114,18 @@ describe("the pack process over gRPC", { timeout: 120_000 }, () => {
         const store = new pb.PolicyConfig();
         store.setEnforcementlevel(pb.EnforcementLevel.MANDATORY);
         const tomorrow = new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10);
-        store.setProperties(structPb.Struct.fromJavaScript({ override: { reason: "INC-7 drained store 4", expires: tomorrow, cluster: "demo", tier: "store", from: 5, to: 4 } }));
+        store.setProperties(
+            structPb.Struct.fromJavaScript({
+                override: {
+                    reason: "INC-7 drained store 4",
+                    expires: tomorrow,
+                    cluster: "demo",
+                    tier: "store",
+                    from: 5,
+                    to: 4,
+                },
+            }),
+        );
         configure.getPolicyconfigMap().set("elasticell-store-no-scale-in", store);
         await call("configure", configure);
 

@@ -26,7 +26,12 @@ async function until(check: () => boolean, ms = 3000): Promise<void> {
 }
 
 /** Takes ordinal `o` offline in the double (as the drain does) and waits for `state`. */
-async function drain(pd: PdDouble, url: string, o: number, state: StoreStateValue = StoreState.Tombstone): Promise<void> {
+async function drain(
+    pd: PdDouble,
+    url: string,
+    o: number,
+    state: StoreStateValue = StoreState.Tombstone,
+): Promise<void> {
     const s = pd.storeByAddress(storeAddress(Cluster, Namespace, o))!;
     await fetch(`${url}/pd/api/v1/stores/${s.id}`, { method: "DELETE" });
     await until(() => s.state === state);
@@ -57,7 +62,15 @@ describe("readPdStores", () => {
 
     it("reads the stores through pdApiUrl, with their ordinals", async () => {
         const r = await readPdStores(new MemoryBaseline(), Namespace, Cluster, { apiUrl: url });
-        assert.deepEqual(r.stores.map((s) => [s.ordinal, s.state]), [[0, 0], [1, 0], [2, 0], [3, 0]]);
+        assert.deepEqual(
+            r.stores.map((s) => [s.ordinal, s.state]),
+            [
+                [0, 0],
+                [1, 0],
+                [2, 0],
+                [3, 0],
+            ],
+        );
         assert.match(r.source, /pdApiUrl/);
     });
 
@@ -73,7 +86,10 @@ describe("readPdStores", () => {
             const baseline = new KubernetesBaseline({ kubeconfig: kubeconfig({ c: server }, "c"), origin: "test" });
             const r = await readPdStores(baseline, Namespace, Cluster);
             assert.equal(r.stores.length, 4);
-            assert.deepEqual(api.requests.map((q) => [q.url, q.authorization]), [[path, "Bearer t0ken"]]);
+            assert.deepEqual(
+                api.requests.map((q) => [q.url, q.authorization]),
+                [[path, "Bearer t0ken"]],
+            );
         } finally {
             await api.stop();
         }
@@ -83,15 +99,23 @@ describe("readPdStores", () => {
         const api = new FakeApi();
         const path = pdProxyPath(Namespace, Cluster, "stores");
         const rbac = 'services "demo-pd" is forbidden: User "u" cannot get resource "services/proxy"';
-        api.routes.set(`GET ${path}`, (_req, res) => res.writeHead(403).end(JSON.stringify({ kind: "Status", message: rbac })));
+        api.routes.set(`GET ${path}`, (_req, res) =>
+            res.writeHead(403).end(JSON.stringify({ kind: "Status", message: rbac })),
+        );
         const server = await api.start();
         try {
             const baseline = new KubernetesBaseline({ kubeconfig: kubeconfig({ c: server }, "c"), origin: "test" });
-            await unreadable(readPdStores(baseline, Namespace, Cluster), /may not proxy to services in namespace prod \(403 Forbidden: services "demo-pd" is forbidden.*\).*grant get on services\/proxy.*pdApiUrl/);
+            await unreadable(
+                readPdStores(baseline, Namespace, Cluster),
+                /may not proxy to services in namespace prod \(403 Forbidden: services "demo-pd" is forbidden.*\).*grant get on services\/proxy.*pdApiUrl/,
+            );
             // A 403 from beyond the proxy (here: the sandbox's network filter) is not an RBAC refusal.
             api.routes.set(`GET ${path}`, (_req, res) => res.writeHead(403).end("resolve_deny: denied destination"));
             const other = new KubernetesBaseline({ kubeconfig: kubeconfig({ c: server }, "c"), origin: "test" });
-            await unreadable(readPdStores(other, Namespace, Cluster), /failed with HTTP 403: resolve_deny: denied destination/);
+            await unreadable(
+                readPdStores(other, Namespace, Cluster),
+                /failed with HTTP 403: resolve_deny: denied destination/,
+            );
         } finally {
             await api.stop();
         }
@@ -101,7 +125,10 @@ describe("readPdStores", () => {
         const empty = new PdDouble();
         const u = await empty.start();
         try {
-            await unreadable(readPdStores(new MemoryBaseline(), Namespace, Cluster, { apiUrl: u }), /cluster not bootstrapped/);
+            await unreadable(
+                readPdStores(new MemoryBaseline(), Namespace, Cluster, { apiUrl: u }),
+                /cluster not bootstrapped/,
+            );
         } finally {
             await empty.stop();
         }
@@ -110,7 +137,10 @@ describe("readPdStores", () => {
     it("fails closed on a non-leader answer (HTTP 500, measured with the rendered flags)", async () => {
         pd.notLeader = true;
         try {
-            await unreadable(readPdStores(new MemoryBaseline(), Namespace, Cluster, { apiUrl: url }), /HTTP 500: redirect to not leader/);
+            await unreadable(
+                readPdStores(new MemoryBaseline(), Namespace, Cluster, { apiUrl: url }),
+                /HTTP 500: redirect to not leader/,
+            );
         } finally {
             pd.notLeader = false;
         }
@@ -118,7 +148,10 @@ describe("readPdStores", () => {
 
     it("fails closed on a render target and an unreachable PD", async () => {
         await unreadable(readPdStores(new MemoryBaseline(), Namespace, Cluster), /has no PD to read/);
-        await unreadable(readPdStores(new MemoryBaseline(), Namespace, Cluster, { apiUrl: "http://127.0.0.1:1" }), /ECONNREFUSED/);
+        await unreadable(
+            readPdStores(new MemoryBaseline(), Namespace, Cluster, { apiUrl: "http://127.0.0.1:1" }),
+            /ECONNREFUSED/,
+        );
     });
 });
 
@@ -142,7 +175,10 @@ describe("elasticell-store-no-scale-in with PD", () => {
         const v = await run(5, 4);
         assert.equal(v.length, 1);
         assert.equal(v[0]!.level, "mandatory");
-        assert.match(v[0]!.message, /PD: demo-store-4: store 5 is Up, not Tombstone \(read from http:\/\/127\.0\.0\.1:\d+ \(pdApiUrl\)\)/);
+        assert.match(
+            v[0]!.message,
+            /PD: demo-store-4: store 5 is Up, not Tombstone \(read from http:\/\/127\.0\.0\.1:\d+ \(pdApiUrl\)\)/,
+        );
         assert.match(v[0]!.message, /pulumi config set --path store\.drain '\[4\]'/);
     });
 
@@ -178,7 +214,10 @@ describe("elasticell-store-no-scale-in with PD", () => {
 
     it("fails closed when PD cannot be read, and keeps the floor", async () => {
         const v = await run(5, 4, { pdApiUrl: "http://127.0.0.1:1" });
-        assert.match(v[0]!.message, /PD: cannot read PD of cluster "demo": reading http:\/\/127\.0\.0\.1:1\/pd\/api\/v1\/stores failed \(ECONNREFUSED\)/);
+        assert.match(
+            v[0]!.message,
+            /PD: cannot read PD of cluster "demo": reading http:\/\/127\.0\.0\.1:1\/pd\/api\/v1\/stores failed \(ECONNREFUSED\)/,
+        );
         const floor = await run(3, 2);
         assert.ok(floor.some((x) => /below the floor of 3/.test(x.message)));
     });

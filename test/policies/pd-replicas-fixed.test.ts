@@ -7,7 +7,12 @@ import { StatefulSet } from "../../policies/statefulset";
 import { k8sProvider, validateResource, type PolicyConfig } from "../helpers/policy";
 import { deployed, edited, memoryDeps, statefulSet } from "./fixtures";
 
-async function run(props: object, baseline = new MemoryBaseline([deployed("pd", 3)]), config: PolicyConfig = {}, dryRun = true) {
+async function run(
+    props: object,
+    baseline = new MemoryBaseline([deployed("pd", 3)]),
+    config: PolicyConfig = {},
+    dryRun = true,
+) {
     const deps = memoryDeps(baseline, { project: "elasticell", stack: "dev", dryRun });
     const violations = await validateResource(makePdReplicasFixed(deps), { resourceClass: StatefulSet, props, config });
     return { violations, deps };
@@ -30,7 +35,11 @@ describe("elasticell-pd-replicas-fixed", () => {
         assert.deepEqual(violations, []);
     });
 
-    for (const [name, requested] of [["scale-out 3 -> 5", 5], ["scale-in 3 -> 1", 1], ["scale-in 3 -> 2", 2]] as const) {
+    for (const [name, requested] of [
+        ["scale-out 3 -> 5", 5],
+        ["scale-in 3 -> 1", 1],
+        ["scale-in 3 -> 2", 2],
+    ] as const) {
         it(`blocks ${name} with cluster, tier, object, both counts, why and the fix`, async () => {
             const { violations } = await run(statefulSet("pd", requested));
             assert.equal(violations.length, 1);
@@ -56,7 +65,10 @@ describe("elasticell-pd-replicas-fixed", () => {
         const props = edited(statefulSet("pd"), (p) => delete p.spec.replicas);
         const { violations } = await run(props);
         assert.equal(violations.length, 1);
-        assert.match(violations[0]!.message, /3 -> 1 \(deployed -> requested; spec.replicas is not set, so Kubernetes uses 1\)/);
+        assert.match(
+            violations[0]!.message,
+            /3 -> 1 \(deployed -> requested; spec.replicas is not set, so Kubernetes uses 1\)/,
+        );
     });
 
     it("identifies PD by labels, not by name", async () => {
@@ -113,13 +125,20 @@ describe("elasticell-pd-replicas-fixed", () => {
         assert.equal(violations[0]!.level, "mandatory");
         assert.match(violations[0]!.message, /tier pd, StatefulSet prod\/demo-pd: cannot read the deployed state/);
         assert.match(violations[0]!.message, /ECONNREFUSED/);
-        assert.match(violations[0]!.message, /"baselineUnreadable": \{"allow": \{"reason": "<why, who, ticket>", "expires": "2025-03-11"\}\}/);
+        assert.match(
+            violations[0]!.message,
+            /"baselineUnreadable": \{"allow": \{"reason": "<why, who, ticket>", "expires": "2025-03-11"\}\}/,
+        );
         assertClean(violations);
     });
 
     it("reports an unreadable baseline as advisory under a baselineUnreadable allowance", async () => {
         const baseline = new MemoryBaseline([], "401 Unauthorized");
-        const { violations } = await run(statefulSet("pd", 3), baseline, { baselineUnreadable: { allow: { reason: "INC-7: API server down, deploying the fix", expires: "2025-03-12" } } });
+        const { violations } = await run(statefulSet("pd", 3), baseline, {
+            baselineUnreadable: {
+                allow: { reason: "INC-7: API server down, deploying the fix", expires: "2025-03-12" },
+            },
+        });
         assert.equal(violations[0]!.level, "advisory");
         assert.match(violations[0]!.message, /Allowed by baselineUnreadable until 2025-03-12; reason: "INC-7/);
     });

@@ -43,7 +43,9 @@ function pack() {
         [rollHealthyTierName]: () => makeRollHealthyTier(deps),
         [volumeGrowthName]: () => makeVolumeGrowth(deps),
     };
-    const unmapped = allPolicies.filter((p) => p.enforcementLevel === "mandatory" && guards[p.name] === undefined).map((p) => p.name);
+    const unmapped = allPolicies
+        .filter((p) => p.enforcementLevel === "mandatory" && guards[p.name] === undefined)
+        .map((p) => p.name);
     assert.deepEqual(unmapped, [], "every guard reads the in-memory baseline here, never the ambient kubeconfig");
     return allPolicies.map((p) => guards[p.name]?.() ?? p);
 }
@@ -53,7 +55,13 @@ async function violations(resources: readonly Recorded[]): Promise<Violation[]> 
     for (const policy of pack()) {
         if ("validateResource" in policy) {
             for (const r of resources) {
-                out.push(...(await validateResource(policy as ResourceValidationPolicy, { resourceClass: { __pulumiType: r.type }, props: r.inputs, name: r.name })));
+                out.push(
+                    ...(await validateResource(policy as ResourceValidationPolicy, {
+                        resourceClass: { __pulumiType: r.type },
+                        props: r.inputs,
+                        name: r.name,
+                    })),
+                );
             }
         } else {
             const stack = resources.map((r) => ({ type: r.type, props: r.inputs, name: r.name }));

@@ -33,8 +33,12 @@ async function analyze(policy: ResourceValidationPolicy, props: object): Promise
     request.setProperties(structPb.Struct.fromJavaScript(props));
     request.setOptions(new analyzerPb.AnalyzerResourceOptions());
     const handler = server.makeAnalyzeRpcFun("elasticell", "0.1.0", "advisory", [policy]);
-    const response: any = await new Promise((resolve, reject) => handler({ request }, (err: unknown, res: unknown) => (err ? reject(err) : resolve(res))));
-    const names: Record<number, string> = Object.fromEntries(Object.entries(analyzerPb.EnforcementLevel).map(([k, v]) => [v as number, k]));
+    const response: any = await new Promise((resolve, reject) =>
+        handler({ request }, (err: unknown, res: unknown) => (err ? reject(err) : resolve(res))),
+    );
+    const names: Record<number, string> = Object.fromEntries(
+        Object.entries(analyzerPb.EnforcementLevel).map(([k, v]) => [v as number, k]),
+    );
     return response.getDiagnosticsList().map((d: any) => ({
         level: names[d.getEnforcementlevel()] ?? "?",
         message: d.getMessage(),

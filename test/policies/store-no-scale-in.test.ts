@@ -11,7 +11,11 @@ async function run(props: object, baseline = new MemoryBaseline([deployed("store
 }
 
 describe("elasticell-store-no-scale-in", () => {
-    for (const [name, from, to] of [["the deployed count", 3, 3], ["scale-out 3 -> 4", 3, 4], ["scale-out 5 -> 9", 5, 9]] as const) {
+    for (const [name, from, to] of [
+        ["the deployed count", 3, 3],
+        ["scale-out 3 -> 4", 3, 4],
+        ["scale-out 5 -> 9", 5, 9],
+    ] as const) {
         it(`allows ${name}`, async () => {
             assert.deepEqual(await run(statefulSet("store", to), new MemoryBaseline([deployed("store", from)])), []);
         });
@@ -45,7 +49,10 @@ describe("elasticell-store-no-scale-in", () => {
         const violations = await run(statefulSet("store", 2));
         assert.equal(violations.length, 2);
         assert.match(violations[0]!.message, /3 -> 2 \(deployed -> requested\)/);
-        assert.match(violations[1]!.message, /Store replicas 2 \(requested\) are below the floor of 3 \(storeMinReplicas\)/);
+        assert.match(
+            violations[1]!.message,
+            /Store replicas 2 \(requested\) are below the floor of 3 \(storeMinReplicas\)/,
+        );
     });
 
     it("holds the floor on a first deployment", async () => {
@@ -78,7 +85,10 @@ describe("elasticell-store-no-scale-in", () => {
     });
 
     it("fails closed on an unreadable baseline (403)", async () => {
-        const baseline = new MemoryBaseline([], "the credentials may not read statefulset prod/demo-store (403 Forbidden)");
+        const baseline = new MemoryBaseline(
+            [],
+            "the credentials may not read statefulset prod/demo-store (403 Forbidden)",
+        );
         const violations = await run(statefulSet("store", 4), baseline);
         assert.equal(violations[0]!.level, "mandatory");
         assert.match(violations[0]!.message, /403 Forbidden/);

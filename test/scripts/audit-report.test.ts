@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseAnalyzeOutput, violationLine, violationOf } from "../../scripts/operate/audit-report";
 
-const urn = (name: string) => `urn:pulumi:ops::elasticell::elasticell:index:CellCluster$elasticell:index:Tier$kubernetes:apps/v1:StatefulSet::${name}`;
+const urn = (name: string) =>
+    `urn:pulumi:ops::elasticell::elasticell:index:CellCluster$elasticell:index:Tier$kubernetes:apps/v1:StatefulSet::${name}`;
 const event = (policyName: string, enforcementLevel: string, message: string, resourceUrn = urn("opr-store")) => ({
     sequence: 1,
     policyEvent: { resourceUrn, message, policyName, enforcementLevel, policyPackName: "elasticell" },
@@ -32,17 +33,30 @@ describe("audit report", () => {
         },
         {
             name: "field change (no-stateful-replace)",
-            ev: event("elasticell-no-stateful-replace", "mandatory", 'x\nelasticell cluster "opr", tier store, StatefulSet ns/opr-store: spec.serviceName: a -> b (deployed -> requested).\nmore'),
+            ev: event(
+                "elasticell-no-stateful-replace",
+                "mandatory",
+                'x\nelasticell cluster "opr", tier store, StatefulSet ns/opr-store: spec.serviceName: a -> b (deployed -> requested).\nmore',
+            ),
             line: "store: a -> b (deployed -> requested) [elasticell-no-stateful-replace] StatefulSet ns/opr-store: spec.serviceName",
         },
         {
             name: "unreadable target: no transition",
-            ev: event("elasticell-store-no-scale-in", "mandatory", 'x\nelasticell cluster "opr", tier store, StatefulSet ns/opr-store: cannot read the deployed state from the API: refused; see below'),
+            ev: event(
+                "elasticell-store-no-scale-in",
+                "mandatory",
+                'x\nelasticell cluster "opr", tier store, StatefulSet ns/opr-store: cannot read the deployed state from the API: refused; see below',
+            ),
             line: "store: [elasticell-store-no-scale-in] StatefulSet ns/opr-store: cannot read the deployed state from the API: refused",
         },
         {
             name: "stack policy without a URN or the subject line",
-            ev: event("elasticell-no-tier-removal", "mandatory", "A plan must keep tiers.\nthe plan drops opr-store", ""),
+            ev: event(
+                "elasticell-no-tier-removal",
+                "mandatory",
+                "A plan must keep tiers.\nthe plan drops opr-store",
+                "",
+            ),
             line: "stack: [elasticell-no-tier-removal]: A plan must keep tiers",
         },
     ];
@@ -59,7 +73,14 @@ describe("audit report", () => {
             JSON.stringify({ sequence: 0, summaryEvent: {} }),
             "not json",
             JSON.stringify(rows[0]!.ev),
-            JSON.stringify(event("elasticell-image-pinned", "advisory", 'x\nelasticell cluster "opr", tier pd, StatefulSet ns/opr-pd: image uses :latest', urn("opr-pd"))),
+            JSON.stringify(
+                event(
+                    "elasticell-image-pinned",
+                    "advisory",
+                    'x\nelasticell cluster "opr", tier pd, StatefulSet ns/opr-pd: image uses :latest',
+                    urn("opr-pd"),
+                ),
+            ),
         ].join("\n");
         const vs = parseAnalyzeOutput(out);
         assert.deepEqual(

@@ -23,7 +23,11 @@ describe("start script debug mode: enter, leave, stop", () => {
         const script = join(dir, "start.sh");
         writeFileSync(script, `${scriptHeader("store")}\necho BINARY-STARTED\n`);
         const child = spawn("/bin/sh", [script], { env: { PATH: "/usr/bin:/bin", PODINFO_DIR: dir } });
-        const run = { out: "", code: undefined as number | null | undefined, signal: undefined as string | null | undefined };
+        const run = {
+            out: "",
+            code: undefined as number | null | undefined,
+            signal: undefined as string | null | undefined,
+        };
         child.stdout.on("data", (d) => (run.out += d));
         const done = new Promise<void>((resolve) =>
             child.on("close", (code, signal) => {

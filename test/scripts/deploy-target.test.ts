@@ -25,14 +25,20 @@ describe("scripts/deploy.sh: the stack file must name its cluster", () => {
         if (file !== undefined) {
             writeFileSync(join(root, `Pulumi.${stack}.yaml`), file);
         }
-        const r = spawnSync("bash", [join(root, "scripts", "deploy.sh"), stack], { encoding: "utf8", env: { HOME: root, PATH: process.env.PATH } });
+        const r = spawnSync("bash", [join(root, "scripts", "deploy.sh"), stack], {
+            encoding: "utf8",
+            env: { HOME: root, PATH: process.env.PATH },
+        });
         return { code: r.status, stderr: r.stderr };
     }
 
     it("refuses a stack that names no cluster, before installing anything", () => {
         const r = deploy("staging", "config:\n  elasticell:name: cell\n");
         assert.equal(r.code, 1);
-        assert.match(r.stderr, /Pulumi\.staging\.yaml names no cluster: set kubernetes:context .* pulumi config set kubernetes:context <context> --stack staging/);
+        assert.match(
+            r.stderr,
+            /Pulumi\.staging\.yaml names no cluster: set kubernetes:context .* pulumi config set kubernetes:context <context> --stack staging/,
+        );
         assert.equal(existsSync(join(root, "node_modules")), false, "nothing installed");
         assert.doesNotMatch(r.stderr, /installing npm dependencies|building/);
     });
@@ -46,11 +52,24 @@ describe("scripts/deploy.sh: the stack file must name its cluster", () => {
     it("the shipped stacks each name their target (prod: a context, not the ambient one)", () => {
         const targets = ["kubernetes:context", "kubernetes:kubeconfig", "kubernetes:renderYamlToDirectory"];
         for (const stack of ["dev", "render", "prod"]) {
-            const config = (load(readFileSync(join(ProjectRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
-            assert.ok(targets.some((k) => typeof config[k] === "string"), `Pulumi.${stack}.yaml names no target`);
+            const config = (
+                load(readFileSync(join(ProjectRoot, `Pulumi.${stack}.yaml`), "utf8")) as {
+                    config: Record<string, unknown>;
+                }
+            ).config;
+            assert.ok(
+                targets.some((k) => typeof config[k] === "string"),
+                `Pulumi.${stack}.yaml names no target`,
+            );
         }
-        const prod = (load(readFileSync(join(ProjectRoot, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
-        assert.notEqual(prod["kubernetes:context"], "elasticell-local", "prod must not name the local cluster's context");
+        const prod = (
+            load(readFileSync(join(ProjectRoot, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }
+        ).config;
+        assert.notEqual(
+            prod["kubernetes:context"],
+            "elasticell-local",
+            "prod must not name the local cluster's context",
+        );
         assert.equal(prod["kubernetes:kubeconfig"], undefined);
     });
 });

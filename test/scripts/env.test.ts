@@ -21,7 +21,8 @@ describe("scripts/env.sh: sourced, it never closes the user's shell", () => {
 
     /** Runs a bash "session" that sources env.sh, then prints what the shell looks like after. */
     function session(before: string, env: NodeJS.ProcessEnv = {}) {
-        const after = 'echo "ALIVE rc=$rc"; echo "PATH=$PATH"; echo "KUBECONFIG=${KUBECONFIG-}"; echo "BACKEND=${PULUMI_BACKEND_URL-}"; type die >/dev/null 2>&1 && echo "FUNCTION die"; true';
+        const after =
+            'echo "ALIVE rc=$rc"; echo "PATH=$PATH"; echo "KUBECONFIG=${KUBECONFIG-}"; echo "BACKEND=${PULUMI_BACKEND_URL-}"; type die >/dev/null 2>&1 && echo "FUNCTION die"; true';
         const r = spawnSync("bash", ["-c", `${before}\nsource ${envSh}; rc=$?\n${after}`], {
             env: { HOME: home, PATH: `${bin}:/usr/bin:/bin`, ELASTICELL_CACHE: join(root, "cache"), ...env },
             encoding: "utf8",
@@ -66,7 +67,10 @@ describe("scripts/env.sh: sourced, it never closes the user's shell", () => {
         writeFileSync(join(home, ".kube", "config"), "apiVersion: v1\n");
         const r = session("");
         assert.match(r.stdout, /^ALIVE rc=0$/m, r.stderr);
-        assert.match(r.stdout, new RegExp(`^PATH=.*${join(ProjectRoot, "scripts", "plugins")}:${bin}:/usr/bin:/bin$`, "m"));
+        assert.match(
+            r.stdout,
+            new RegExp(`^PATH=.*${join(ProjectRoot, "scripts", "plugins")}:${bin}:/usr/bin:/bin$`, "m"),
+        );
         assert.match(r.stdout, new RegExp(`^BACKEND=file://${ProjectRoot}/\\.elasticell/state$`, "m"));
         const kubeconfig = join(ProjectRoot, ".elasticell", "cluster", "kubeconfig");
         if (existsSync(kubeconfig)) {

@@ -18,7 +18,12 @@ const SystemPrograms = new Set(["bash", "sh", "node", "npm", "find", "sort"]);
 function commands(line: string): string[][] {
     return line
         .split(/&&|\|\||[|;]|\$\(|\)/)
-        .map((c) => c.trim().split(/\s+/).filter((w) => w !== ""))
+        .map((c) =>
+            c
+                .trim()
+                .split(/\s+/)
+                .filter((w) => w !== ""),
+        )
         .filter((words) => words.length > 0);
 }
 
@@ -40,7 +45,10 @@ function paths(words: readonly string[]): string[] {
 
 describe("package.json scripts point at existing files", () => {
     it("the parser sees the paths and programs of a script", () => {
-        assert.deepEqual(commands("tsc --noEmit -p . && tsc -p policies"), [["tsc", "--noEmit", "-p", "."], ["tsc", "-p", "policies"]]);
+        assert.deepEqual(commands("tsc --noEmit -p . && tsc -p policies"), [
+            ["tsc", "--noEmit", "-p", "."],
+            ["tsc", "-p", "policies"],
+        ]);
         assert.deepEqual(paths(["node", "--test", "$(find", "test/a", "-name", "'*.test.ts'"]), ["test/a"]);
         assert.deepEqual(paths(["bash", "scripts/x.sh"]), ["scripts/x.sh"]);
     });

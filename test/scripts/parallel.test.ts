@@ -19,7 +19,10 @@ describe("scripts/lib/parallel.sh: builds side by side", () => {
     /** A fake build: logs to stderr, sleeps, prints a result on stdout, exits with `code`. */
     function build(name: string, seconds: number, code = 0): string {
         const path = join(root, `${name}.sh`);
-        writeFileSync(path, `echo "${name} starting" >&2\nsleep ${seconds}\necho "${name} step failed here" >&2\necho /result/${name}\nexit ${code}\n`);
+        writeFileSync(
+            path,
+            `echo "${name} starting" >&2\nsleep ${seconds}\necho "${name} step failed here" >&2\necho /result/${name}\nexit ${code}\n`,
+        );
         return path;
     }
 
@@ -27,7 +30,10 @@ describe("scripts/lib/parallel.sh: builds side by side", () => {
     function runBuilds(...args: string[]) {
         const script = `source ${join(ProjectRoot, "scripts", "lib", "common.sh")}; ELASTICELL_ROOT=${root}; source ${join(ProjectRoot, "scripts", "lib", "parallel.sh")}; parallel_builds "$@"`;
         const t0 = Date.now();
-        const r = spawnSync("bash", ["-c", script, "bash", ...args], { encoding: "utf8", env: { HOME: root, PATH: process.env.PATH } });
+        const r = spawnSync("bash", ["-c", script, "bash", ...args], {
+            encoding: "utf8",
+            env: { HOME: root, PATH: process.env.PATH },
+        });
         return { code: r.status, stderr: r.stderr, seconds: (Date.now() - t0) / 1000 };
     }
 

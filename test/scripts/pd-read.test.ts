@@ -10,7 +10,14 @@ import type { StackInfo } from "../../scripts/operate/stack";
 import { PdDouble, StoreState, storeAddress } from "../helpers/pd-double";
 
 const info = (pdApiUrl: string): StackInfo =>
-    ({ stack: "dev", projectDir: "/nonexistent", namespace: "ns1", cluster: "demo", kube: {}, pdApiUrl }) as unknown as StackInfo;
+    ({
+        stack: "dev",
+        projectDir: "/nonexistent",
+        namespace: "ns1",
+        cluster: "demo",
+        kube: {},
+        pdApiUrl,
+    }) as unknown as StackInfo;
 
 describe("status reads PD through pd.apiUrl", () => {
     it("a bootstrapped PD: the stores with ordinal, state name and leader count, and the cell summary", async () => {
@@ -21,7 +28,14 @@ describe("status reads PD through pd.apiUrl", () => {
             assert.ok(view.reachable);
             assert.equal(view.source, `${url} (config pd.apiUrl)`);
             assert.equal(view.bootstrapped, true);
-            assert.deepEqual(view.stores.map((s) => [s.ordinal, s.state]), [[0, "Up"], [1, "Up"], [2, "Offline"]]);
+            assert.deepEqual(
+                view.stores.map((s) => [s.ordinal, s.state]),
+                [
+                    [0, "Up"],
+                    [1, "Up"],
+                    [2, "Offline"],
+                ],
+            );
             assert.ok(view.stores.every((s) => typeof s.leaderCount === "number"));
             assert.equal(typeof view.cellCount, "number");
         });
@@ -51,13 +65,23 @@ describe("PD's envelope, shared by the pack and status", () => {
 
     it("envelopeValue: the value of code 0, PdErrorAnswer with PD's text otherwise, a plain Error for non-JSON", () => {
         assert.deepEqual(envelopeValue(JSON.stringify({ code: 0, value: [1] })), [1]);
-        assert.throws(() => envelopeValue(notBootstrapped), (e: unknown) => e instanceof PdErrorAnswer && e.message === "cluster not bootstrapped");
+        assert.throws(
+            () => envelopeValue(notBootstrapped),
+            (e: unknown) => e instanceof PdErrorAnswer && e.message === "cluster not bootstrapped",
+        );
         assert.throws(() => envelopeValue(JSON.stringify({ code: 7 })), { message: "code 7" });
-        assert.throws(() => envelopeValue("<html>"), (e: unknown) => !(e instanceof PdErrorAnswer) && /not JSON \(<html>\)/.test((e as Error).message));
+        assert.throws(
+            () => envelopeValue("<html>"),
+            (e: unknown) => !(e instanceof PdErrorAnswer) && /not JSON \(<html>\)/.test((e as Error).message),
+        );
     });
 
     it("parseStores names PD's error for the pack's messages", () => {
-        assert.throws(() => parseStores(notBootstrapped, "demo", "ns1"), { message: "PD answered with an error: cluster not bootstrapped" });
-        assert.throws(() => parseStores(JSON.stringify({ code: 0, value: {} }), "demo", "ns1"), { message: "PD's store list is not a list" });
+        assert.throws(() => parseStores(notBootstrapped, "demo", "ns1"), {
+            message: "PD answered with an error: cluster not bootstrapped",
+        });
+        assert.throws(() => parseStores(JSON.stringify({ code: 0, value: {} }), "demo", "ns1"), {
+            message: "PD's store list is not a list",
+        });
     });
 });

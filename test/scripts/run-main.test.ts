@@ -22,7 +22,10 @@ describe("runMain", () => {
         } finally {
             write.mock.restore();
         }
-        assert.deepEqual(write.mock.calls.map((c) => c.arguments[0]), ["audit: no stack named x\n"]);
+        assert.deepEqual(
+            write.mock.calls.map((c) => c.arguments[0]),
+            ["audit: no stack named x\n"],
+        );
         assert.equal(process.exitCode, 2);
     });
 });

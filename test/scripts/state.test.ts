@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { ProjectRoot } from "../helpers/stacks";
 
-const printVars = 'for v in ELASTICELL_STATE PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE; do echo "$v=${!v-<unset>}"; done';
+const printVars =
+    'for v in ELASTICELL_STATE PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE; do echo "$v=${!v-<unset>}"; done';
 
 /** Sources common.sh in a clean environment and returns the variables it leaves. */
 function sourced(home: string, env: NodeJS.ProcessEnv = {}): Record<string, string> {
@@ -20,7 +21,12 @@ function sourced(home: string, env: NodeJS.ProcessEnv = {}): Record<string, stri
         encoding: "utf8",
     });
     assert.equal(r.status, 0, r.stderr);
-    return Object.fromEntries(r.stdout.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    return Object.fromEntries(
+        r.stdout
+            .trim()
+            .split("\n")
+            .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
 }
 
 describe("scripts/lib/state.sh: the user's backend and secrets provider win", () => {
@@ -51,7 +57,11 @@ describe("scripts/lib/state.sh: the user's backend and secrets provider win", ()
 
     it("`pulumi login` done (credentials.json has a current backend): left alone", () => {
         login(join(home, ".pulumi"), "https://api.pulumi.com");
-        assert.deepEqual(sourced(home), { ELASTICELL_STATE: "login", PULUMI_BACKEND_URL: "<unset>", PULUMI_CONFIG_PASSPHRASE: "<unset>" });
+        assert.deepEqual(sourced(home), {
+            ELASTICELL_STATE: "login",
+            PULUMI_BACKEND_URL: "<unset>",
+            PULUMI_CONFIG_PASSPHRASE: "<unset>",
+        });
     });
 
     it("PULUMI_HOME moves the credentials file", () => {
@@ -68,6 +78,9 @@ describe("scripts/lib/state.sh: the user's backend and secrets provider win", ()
 
     it("the user's passphrase (or passphrase file) is kept on the project backend", () => {
         assert.equal(sourced(home, { PULUMI_CONFIG_PASSPHRASE: "mine" }).PULUMI_CONFIG_PASSPHRASE, "mine");
-        assert.equal(sourced(home, { PULUMI_CONFIG_PASSPHRASE_FILE: "/run/secrets/pp" }).PULUMI_CONFIG_PASSPHRASE, "<unset>");
+        assert.equal(
+            sourced(home, { PULUMI_CONFIG_PASSPHRASE_FILE: "/run/secrets/pp" }).PULUMI_CONFIG_PASSPHRASE,
+            "<unset>",
+        );
     });
 });

@@ -7,14 +7,26 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+    chmodSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    realpathSync,
+    rmSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { ProjectRoot } from "../helpers/stacks";
 
 /** The provider version the script looks for (toolchain/versions.env). */
-const providerVersion = /^KUBERNETES_PROVIDER_VERSION=(.+)$/m.exec(readFileSync(join(ProjectRoot, "toolchain", "versions.env"), "utf8"))?.[1];
+const providerVersion = /^KUBERNETES_PROVIDER_VERSION=(.+)$/m.exec(
+    readFileSync(join(ProjectRoot, "toolchain", "versions.env"), "utf8"),
+)?.[1];
 
 interface Sandbox {
     readonly root: string;
@@ -56,7 +68,13 @@ describe("scripts/toolchain.sh: an existing Pulumi install is used, nothing is b
 
     beforeEach(() => {
         const root = mkdtempSync(join(tmpdir(), "elasticell-toolchain-"));
-        s = { root, home: join(root, "home"), bin: join(root, "bin"), cache: join(root, "cache"), goCalls: join(root, "go-calls") };
+        s = {
+            root,
+            home: join(root, "home"),
+            bin: join(root, "bin"),
+            cache: join(root, "cache"),
+            goCalls: join(root, "go-calls"),
+        };
         mkdirSync(s.home);
         fakeExecutable(join(s.bin, "go"), `echo "go $*" >> ${s.goCalls}\nexit 1`);
     });
@@ -69,11 +87,20 @@ describe("scripts/toolchain.sh: an existing Pulumi install is used, nothing is b
     it("Pulumi's installer layout: ~/.pulumi/bin and the provider in ~/.pulumi/plugins", () => {
         const cli = fakeExecutable(join(s.home, ".pulumi", "bin", "pulumi"));
         const host = fakeExecutable(join(s.home, ".pulumi", "bin", "pulumi-language-nodejs"));
-        const provider = fakeExecutable(join(s.home, ".pulumi", "plugins", `resource-kubernetes-v${providerVersion}`, "pulumi-resource-kubernetes"));
+        const provider = fakeExecutable(
+            join(s.home, ".pulumi", "plugins", `resource-kubernetes-v${providerVersion}`, "pulumi-resource-kubernetes"),
+        );
         const r = run(s);
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(resolved(r.bin), { pulumi: cli, "pulumi-language-nodejs": host, "pulumi-resource-kubernetes": provider });
-        assert.match(r.stderr, new RegExp(`using the installed pulumi-resource-kubernetes: ${provider.replace(/[.]/g, "\\.")}`));
+        assert.deepEqual(resolved(r.bin), {
+            pulumi: cli,
+            "pulumi-language-nodejs": host,
+            "pulumi-resource-kubernetes": provider,
+        });
+        assert.match(
+            r.stderr,
+            new RegExp(`using the installed pulumi-resource-kubernetes: ${provider.replace(/[.]/g, "\\.")}`),
+        );
         assert.equal(existsSync(s.goCalls), false, "go must not run");
         assert.deepEqual(
             readdirSync(join(s.cache, "toolchain")).filter((d) => d.startsWith("pulumi-")),
@@ -85,10 +112,16 @@ describe("scripts/toolchain.sh: an existing Pulumi install is used, nothing is b
     it("pulumi on PATH with its language host beside it, the provider from the plugin dir", () => {
         const cli = fakeExecutable(join(s.root, "opt", "pulumi", "pulumi"));
         const host = fakeExecutable(join(s.root, "opt", "pulumi", "pulumi-language-nodejs"));
-        const provider = fakeExecutable(join(s.home, ".pulumi", "plugins", `resource-kubernetes-v${providerVersion}`, "pulumi-resource-kubernetes"));
+        const provider = fakeExecutable(
+            join(s.home, ".pulumi", "plugins", `resource-kubernetes-v${providerVersion}`, "pulumi-resource-kubernetes"),
+        );
         const r = run(s, { PATH: `${join(s.root, "opt", "pulumi")}:${s.bin}:/usr/bin:/bin` });
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(resolved(r.bin), { pulumi: cli, "pulumi-language-nodejs": host, "pulumi-resource-kubernetes": provider });
+        assert.deepEqual(resolved(r.bin), {
+            pulumi: cli,
+            "pulumi-language-nodejs": host,
+            "pulumi-resource-kubernetes": provider,
+        });
         assert.equal(existsSync(s.goCalls), false, "go must not run");
     });
 
@@ -96,7 +129,9 @@ describe("scripts/toolchain.sh: an existing Pulumi install is used, nothing is b
         const home = join(s.root, "pulumi-home");
         fakeExecutable(join(home, "bin", "pulumi"));
         fakeExecutable(join(home, "bin", "pulumi-language-nodejs"));
-        const provider = fakeExecutable(join(home, "plugins", `resource-kubernetes-v${providerVersion}`, "pulumi-resource-kubernetes"));
+        const provider = fakeExecutable(
+            join(home, "plugins", `resource-kubernetes-v${providerVersion}`, "pulumi-resource-kubernetes"),
+        );
         const r = run(s, { PULUMI_HOME: home });
         assert.equal(r.code, 0, r.stderr);
         assert.equal(resolved(r.bin)["pulumi-resource-kubernetes"], provider);
@@ -120,14 +155,21 @@ describe("scripts/toolchain.sh: an existing Pulumi install is used, nothing is b
         fakeExecutable(join(s.home, ".pulumi", "plugins", "resource-kubernetes-v4.0.0", "pulumi-resource-kubernetes"));
         const r = run(s);
         assert.notEqual(r.code, 0, "the fake go fails the build");
-        assert.match(r.stderr, new RegExp(`no installed pulumi-resource-kubernetes \\(looked on PATH and in .*resource-kubernetes-v${providerVersion}/\\)`));
+        assert.match(
+            r.stderr,
+            new RegExp(
+                `no installed pulumi-resource-kubernetes \\(looked on PATH and in .*resource-kubernetes-v${providerVersion}/\\)`,
+            ),
+        );
         assert.match(readFileSync(s.goCalls, "utf8"), /^go build /m, "it tried to build");
     });
 
     it("ELASTICELL_TOOLCHAIN=build builds even with an install present", () => {
         fakeExecutable(join(s.home, ".pulumi", "bin", "pulumi"));
         fakeExecutable(join(s.home, ".pulumi", "bin", "pulumi-language-nodejs"));
-        fakeExecutable(join(s.home, ".pulumi", "plugins", `resource-kubernetes-v${providerVersion}`, "pulumi-resource-kubernetes"));
+        fakeExecutable(
+            join(s.home, ".pulumi", "plugins", `resource-kubernetes-v${providerVersion}`, "pulumi-resource-kubernetes"),
+        );
         const r = run(s, { ELASTICELL_TOOLCHAIN: "build" });
         assert.notEqual(r.code, 0, "the fake go fails the build");
         assert.match(readFileSync(s.goCalls, "utf8"), /^go build /m);
