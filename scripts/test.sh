@@ -8,6 +8,7 @@ cd "$ELASTICELL_ROOT"
 
 install_deps
 run_step "type-check (tsc --noEmit: program, tests, policy pack)" npm run --silent typecheck
+run_step "format and lint (prettier --check, eslint with typescript-eslint recommended type-checked)" npm run --silent lint
 use_toolchain
 export ELASTICELL_TEST_PATH="$PATH"
 
