@@ -1,5 +1,5 @@
 /**
- * Section 2, continued: the baseline read of the guard's Kubernetes reader
+ * Section 2, continued: the baseline read of the pack's Kubernetes reader
  * (policies/baseline/kubernetes.ts, imported as the pack runs it) against a
  * loopback fake API server and against the local cluster when it is up.
  * The fake server is a minimal apps/v1 StatefulSet API of its own (the tests'
@@ -34,6 +34,7 @@ export interface ReadFigures {
     readonly samples: number;
 }
 
+/** The reader against the local cluster: its figures, or why it was not measured. */
 export type ClusterReadFigures =
     { readonly running: true; readonly reads: ReadFigures } | { readonly running: false; readonly why: string };
 
@@ -63,7 +64,7 @@ async function startFakeApi(): Promise<{ url: string; stop: () => Promise<void> 
         const one = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/statefulsets\/([^/]+)$/.exec(url.pathname);
         let body: unknown;
         if (one !== null) {
-            body = statefulSet(decodeURIComponent(one[1]!), decodeURIComponent(one[2]!));
+            body = statefulSet(decodeURIComponent(one[1]), decodeURIComponent(one[2]));
         } else if (url.pathname === "/apis/apps/v1/statefulsets") {
             body = {
                 kind: "StatefulSetList",
@@ -194,7 +195,7 @@ export function localKubeconfig(root: string): string {
     return path.join(root, ".elasticell", "cluster", "kubeconfig");
 }
 
-/** Is the local cluster answering? Reads one StatefulSet through the guard's reader. */
+/** Is the local cluster answering? Reads one StatefulSet through the pack's reader. */
 export async function localClusterStatus(
     kubeconfig: string,
 ): Promise<{ running: true } | { running: false; why: string }> {

@@ -4,17 +4,16 @@
  */
 import type { DeployCostFigures } from "./deploy-cost";
 import type { StartupSample } from "./lib/pack-startup";
+import { row, samples } from "./lib/markdown";
 import { formatMs, formatRatio, median } from "./lib/measure";
 
 /** Targets of issue 11, point 7. */
 export const ProgramTarget = 1.05;
 export const PackTarget = 1.1;
 
-const row = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;
-const samples = (xs: readonly number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(", ");
 const timed = (xs: readonly number[]) => `${formatMs(median(xs))} (samples ${samples(xs)} s)`;
 /** Median of the per-round ratios: rounds are interleaved, so this cancels load that drifts between rounds. */
-const paired = (xs: readonly number[], base: readonly number[]) => median(xs.map((x, i) => x / base[i]!));
+const paired = (xs: readonly number[], base: readonly number[]) => median(xs.map((x, i) => x / base[i]));
 const against = (ratio: number, target: number) =>
     `${formatRatio(ratio)} (target ≤ ${formatRatio(target)}: ${ratio <= target ? "**met**" : "**missed**"})`;
 
@@ -28,53 +27,54 @@ const Stages: readonly [keyof StartupSample, string][] = [
     ["total", "total, process start to port (the engine waits for it before it runs the program)"],
 ];
 
+/** The preview-overhead section: (a) the program, (b) the pack, then the start-up breakdown. */
 export function deployCostSection(d: DeployCostFigures | undefined, skipped: string | undefined): string[] {
     if (d === undefined) {
         return [`Not measured (${skipped ?? "engine runs skipped"}).`];
     }
-    const def = median(d.programDefaultMs);
-    const to = median(d.programTranspileOnlyMs);
-    const tc = median(d.programTypeCheckedMs);
-    const without = median(d.withoutPackMs);
-    const withPack = median(d.withPackMs);
-    const fresh = median(d.freshCloneMs);
+    const def = median(d.program.defaultMs);
+    const to = median(d.program.transpileOnlyMs);
+    const tc = median(d.program.typeCheckedMs);
+    const without = median(d.pack.withoutMs);
+    const withPack = median(d.pack.withMs);
+    const fresh = median(d.pack.freshCloneMs);
     const s = d.startup;
     const startTotal = median(s.samples.map((x) => x.total));
     const lines = [
-        `(a) The program, ${d.programDefaultMs.length} interleaved rounds:`,
+        `(a) The program, ${d.program.defaultMs.length} interleaved rounds:`,
         "",
         row(["preview", "median", "ratio of medians", "median of per-round ratios"]),
         row(["---", "---", "---", "---"]),
         row([
             'project default (tsconfig.json `"ts-node": {"transpileOnly": true}`, no environment variable)',
-            timed(d.programDefaultMs),
+            timed(d.program.defaultMs),
             `${against(def / to, ProgramTarget)} over transpile-only`,
-            against(paired(d.programDefaultMs, d.programTranspileOnlyMs), ProgramTarget),
+            against(paired(d.program.defaultMs, d.program.transpileOnlyMs), ProgramTarget),
         ]),
-        row(["`PULUMI_NODEJS_TRANSPILE_ONLY=true`", timed(d.programTranspileOnlyMs), "1.00×", "1.00×"]),
+        row(["`PULUMI_NODEJS_TRANSPILE_ONLY=true`", timed(d.program.transpileOnlyMs), "1.00×", "1.00×"]),
         row([
             "`PULUMI_NODEJS_TRANSPILE_ONLY=false` (type-checked: the default before this change)",
-            timed(d.programTypeCheckedMs),
+            timed(d.program.typeCheckedMs),
             `${formatRatio(tc / to)}; type-checking costs ${formatMs(tc - to)} per preview`,
-            formatRatio(paired(d.programTypeCheckedMs, d.programTranspileOnlyMs)),
+            formatRatio(paired(d.program.typeCheckedMs, d.program.transpileOnlyMs)),
         ]),
         "",
-        `(b) The policy pack, default program, ${d.withPackMs.length} interleaved rounds:`,
+        `(b) The policy pack, default program, ${d.pack.withMs.length} interleaved rounds:`,
         "",
         row(["preview", "median", "ratio of medians over without", "median of per-round ratios"]),
         row(["---", "---", "---", "---"]),
-        row(["without the pack", timed(d.withoutPackMs), "1.00×", "1.00×"]),
+        row(["without the pack", timed(d.pack.withoutMs), "1.00×", "1.00×"]),
         row([
             "with `--policy-pack` (bin/ current)",
-            timed(d.withPackMs),
+            timed(d.pack.withMs),
             `${against(withPack / without, PackTarget)}; +${formatMs(withPack - without)}`,
-            against(paired(d.withPackMs, d.withoutPackMs), PackTarget),
+            against(paired(d.pack.withMs, d.pack.withoutMs), PackTarget),
         ]),
         row([
             "with `--policy-pack` on a fresh clone (no bin/: the pack's entry transpiles it first, once)",
-            timed(d.freshCloneMs),
+            timed(d.pack.freshCloneMs),
             `${formatRatio(fresh / without)}; +${formatMs(fresh - without)}, on the first preview only`,
-            formatRatio(paired(d.freshCloneMs, d.withoutPackMs)),
+            formatRatio(paired(d.pack.freshCloneMs, d.pack.withoutMs)),
         ]),
         "",
         `Where the pack's start-up goes (${s.samples.length} fresh processes started as the language host starts them; medians, ms since the process started):`,

@@ -15,15 +15,15 @@ import { PackCopy } from "../test/helpers/pack-copy";
 import { measure } from "./lib/measure";
 import { measurePackStartup, type PackStartupFigures } from "./lib/pack-startup";
 
+/** The samples (ms) of each variant of one interleaved comparison, by variant. */
+export type Variants<K extends string> = Readonly<Record<K, readonly number[]>>;
+
+/** What every preview pays besides the plan: the program's variants, the pack's, the start-up. */
 export interface DeployCostFigures {
     /** (a) default (no PULUMI_NODEJS_TRANSPILE_ONLY), =true, =false. */
-    readonly programDefaultMs: readonly number[];
-    readonly programTranspileOnlyMs: readonly number[];
-    readonly programTypeCheckedMs: readonly number[];
+    readonly program: Variants<"defaultMs" | "transpileOnlyMs" | "typeCheckedMs">;
     /** (b) default program; without the pack, with it, with a fresh clone's pack (bin/ absent). */
-    readonly withoutPackMs: readonly number[];
-    readonly withPackMs: readonly number[];
-    readonly freshCloneMs: readonly number[];
+    readonly pack: Variants<"withoutMs" | "withMs" | "freshCloneMs">;
     readonly startup: PackStartupFigures;
 }
 
@@ -47,7 +47,7 @@ async function interleave(
     for (let rep = 1; rep <= reps; rep++) {
         for (let k = 0; k < modes.length; k++) {
             const i = (k + rep - 1) % modes.length;
-            const mode = modes[i]!;
+            const mode = modes[i];
             mode.before?.();
             const name = `pulumi preview ${what}, ${mode.name} (${rep}/${reps})`;
             const r = await measure(name, () =>
@@ -60,7 +60,7 @@ async function interleave(
             if (mode.args?.includes("--policy-pack") === true && !/elasticell@/.test(r.value.output)) {
                 throw new Error(`${name}: the output does not show the elasticell policy pack:\n${r.value.output}`);
             }
-            out[i]!.push(r.ms);
+            out[i].push(r.ms);
         }
     }
     return out;
@@ -68,7 +68,7 @@ async function interleave(
 
 /** (a), (b) and the start-up breakdown on a deployed dev-like project. */
 export async function measureDeployCost(project: EngineProject, reps: number): Promise<DeployCostFigures> {
-    const [programDefaultMs, programTranspileOnlyMs, programTypeCheckedMs] = await interleave(
+    const [defaultMs, transpileOnlyMs, typeCheckedMs] = await interleave(
         project,
         "dev-like (program)",
         [
@@ -86,7 +86,7 @@ export async function measureDeployCost(project: EngineProject, reps: number): P
     try {
         // bin/ as the scripts or an earlier preview leave it: current (transpile and tsc emit the same files).
         current.build.ensureCurrent(current.dir);
-        const [withoutPackMs, withPackMs, freshCloneMs] = await interleave(
+        const [withoutMs, withMs, freshCloneMs] = await interleave(
             project,
             "dev-like (pack)",
             [
@@ -103,12 +103,8 @@ export async function measureDeployCost(project: EngineProject, reps: number): P
         );
         const startup = await measurePackStartup(current.dir, reps);
         return {
-            programDefaultMs: programDefaultMs!,
-            programTranspileOnlyMs: programTranspileOnlyMs!,
-            programTypeCheckedMs: programTypeCheckedMs!,
-            withoutPackMs: withoutPackMs!,
-            withPackMs: withPackMs!,
-            freshCloneMs: freshCloneMs!,
+            program: { defaultMs, transpileOnlyMs, typeCheckedMs },
+            pack: { withoutMs, withMs, freshCloneMs },
             startup,
         };
     } finally {

@@ -12,19 +12,24 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { dump } from "js-yaml";
+import compact from "lodash/compact";
+import uniq from "lodash/uniq";
 import { measure, progress } from "./lib/measure";
 
 const run = promisify(execFile);
 
+/** The server-side dry run: its samples, or why it did not run. */
 export type KubectlFigures =
     | { readonly ran: true; readonly objects: number; readonly samplesMs: readonly number[]; readonly note: string }
     | { readonly ran: false; readonly why: string };
 
+/** A rendered manifest as the dry run reads it. */
 export interface Manifest {
     kind?: string;
     metadata?: { namespace?: string };
 }
 
+/** Times `kubectl apply --dry-run=server` of the manifests against the local cluster. */
 export async function measureKubectl(opts: {
     kubectl: string | undefined;
     kubeconfig: string;
@@ -48,9 +53,7 @@ export async function measureKubectl(opts: {
     if (objects.length === 0) {
         return { ran: false, why: "the render target wrote no manifests" };
     }
-    const namespaces = [
-        ...new Set(objects.map((o) => o.metadata?.namespace).filter((n): n is string => n !== undefined)),
-    ];
+    const namespaces = uniq(compact(objects.map((o) => o.metadata?.namespace)));
     const missing: string[] = [];
     for (const ns of namespaces) {
         try {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (scripts/bench.sh runs this with the toolchain on PATH):
  * program cost against size (mocks and `pulumi preview`), what every preview
- * pays (type-checking, the pack's start-up), the guard's cost, and
+ * pays (type-checking, the pack's start-up), the pack cost, and
  * `kubectl apply --dry-run=server` as the floor. Progress goes to stderr;
  * the Markdown report goes to stdout and to bench/results.md.
  *
@@ -16,7 +16,7 @@ import { requireToolchain } from "../test/helpers/engine";
 import { ProjectRoot } from "../test/helpers/stacks";
 import { localKubeconfig, measureClientNodeImport, measureClusterReads, measureFakeApiReads } from "./baseline";
 import { measureDeployCost } from "./deploy-cost";
-import { deployDevLike, measureGuard, measureGuardOnCluster, type ClusterGuardFigures } from "./guard";
+import { deployDevLike, measurePackCost, measurePackCostOnCluster, type ClusterPackCostFigures } from "./pack-cost";
 import { measureKubectl } from "./kubectl";
 import { describeMachine, LoadLog } from "./lib/machine";
 import { progress } from "./lib/measure";
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     load.sample("start");
     const machine = await describeMachine(ProjectRoot);
     progress(
-        `${machine.cpuModel}, ${machine.cores} cores; pulumi ${machine.pulumi}; load ${load.points[0]!.load.map((l) => l.toFixed(2)).join("/")}`,
+        `${machine.cpuModel}, ${machine.cores} cores; pulumi ${machine.pulumi}; load ${load.points[0].load.map((l) => l.toFixed(2)).join("/")}`,
     );
 
     const sizes = allSizes();
@@ -72,16 +72,16 @@ async function main(): Promise<void> {
         load.sample("after previews");
         const project = await deployDevLike();
         try {
-            const guard = await measureGuard(project, quick ? 2 : 5);
-            load.sample("after guard");
+            const packCost = await measurePackCost(project, quick ? 2 : 5);
+            load.sample("after pack cost");
             const deployCost = await measureDeployCost(project, quick ? 2 : 7);
             load.sample("after deploy cost");
             const kubeconfig = localKubeconfig(ProjectRoot);
             const cluster = await measureClusterReads(kubeconfig, quick ? 5 : 20);
-            let clusterGuard: ClusterGuardFigures | undefined;
+            let clusterPackCost: ClusterPackCostFigures | undefined;
             if (cluster.running) {
-                clusterGuard = await measureGuardOnCluster(kubeconfig, quick ? 1 : 3);
-                load.sample("after cluster guard");
+                clusterPackCost = await measurePackCostOnCluster(kubeconfig, quick ? 1 : 3);
+                load.sample("after cluster pack cost");
             }
             const kubectl = await measureKubectl({
                 kubectl: process.env["ELASTICELL_BENCH_KUBECTL"] || undefined,
@@ -92,11 +92,11 @@ async function main(): Promise<void> {
             });
             results = {
                 ...results,
-                guard,
+                packCost,
                 deployCost,
                 cluster,
                 kubectl,
-                ...(clusterGuard === undefined ? {} : { clusterGuard }),
+                ...(clusterPackCost === undefined ? {} : { clusterPackCost }),
             };
         } finally {
             await project.dispose();

@@ -8,6 +8,7 @@
  */
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
+import sumBy from "lodash/sumBy";
 import { buildClusters } from "./program/clusters";
 
 /** The SDK drains its RPC queue with this before disconnecting; exported, though not in the typings. */
@@ -29,6 +30,9 @@ export interface MocksResult {
     readonly resources: number;
 }
 
+/** A registration's inputs as the mock reads them: a record with an optional `metadata.name`. */
+type MockInputs = Record<string, unknown> & { metadata?: Record<string, unknown> & { name?: string } };
+
 async function main(): Promise<void> {
     const [clusters, storeReplicas, reps] = process.argv.slice(2).map(Number);
     if (
@@ -45,11 +49,13 @@ async function main(): Promise<void> {
         {
             newResource(args) {
                 registered++;
-                const metadata = { ...(args.inputs.metadata ?? {}), name: args.inputs.metadata?.name ?? args.name };
-                return { id: `${args.name}-id`, state: { ...args.inputs, metadata } };
+                // The SDK types inputs as `any`; every object the program registers is a plain record.
+                const inputs = args.inputs as MockInputs;
+                const metadata = { ...inputs.metadata, name: inputs.metadata?.name ?? args.name };
+                return { id: `${args.name}-id`, state: { ...inputs, metadata } };
             },
             call(args) {
-                return args.inputs;
+                return args.inputs as MockInputs;
             },
         },
         "elasticell-bench",
@@ -86,16 +92,19 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
     gc.disconnect();
     const gcs = windows.map((w) =>
-        pauses.filter((p) => p.start >= w.start && p.start < w.end).reduce((a, p) => a + p.duration, 0),
+        sumBy(
+            pauses.filter((p) => p.start >= w.start && p.start < w.end),
+            (p) => p.duration,
+        ),
     );
     const result: MocksResult = {
         clusters,
         storeReplicas,
         setupMs,
-        coldMs: times[0]!,
+        coldMs: times[0],
         warmMs: times.slice(1),
         warmGcMs: gcs.slice(1),
-        resources: counts[0]!,
+        resources: counts[0],
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
 }

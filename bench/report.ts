@@ -5,14 +5,18 @@
 import type { ClusterReadFigures, ReadFigures } from "./baseline";
 import type { DeployCostFigures } from "./deploy-cost";
 import { deployCostSection } from "./deploy-cost-report";
-import type { ClusterGuardFigures, GuardFigures } from "./guard";
+import type { ClusterPackCostFigures, PackCostFigures } from "./pack-cost";
+import { packCostTable } from "./pack-cost-report";
 import type { KubectlFigures } from "./kubectl";
+import sum from "lodash/sum";
 import type { LoadLog, Machine } from "./lib/machine";
-import { spread, verdict } from "./lib/growth";
+import { verdict } from "./lib/growth";
+import { row, samples, sizeName } from "./lib/markdown";
 import { formatMs, formatRatio, median } from "./lib/measure";
 import type { BenchSize } from "./program/clusters";
 import type { SizeFigures } from "./sizes";
 
+/** Every figure of one benchmark run, as the report renders it. */
 export interface Results {
     readonly machine: Machine;
     readonly load: LoadLog;
@@ -20,11 +24,11 @@ export interface Results {
     readonly clusterSeries: readonly SizeFigures[];
     /** Why the engine part did not run, when it did not. */
     readonly engineSkipped?: string;
-    readonly guard?: GuardFigures;
+    readonly packCost?: PackCostFigures;
     /** Type-checking and the pack's start-up, side by side (issue 11, point 7). */
     readonly deployCost?: DeployCostFigures;
     /** The same comparison against the local cluster (when it is up). */
-    readonly clusterGuard?: ClusterGuardFigures;
+    readonly clusterPackCost?: ClusterPackCostFigures;
     /** `import("@kubernetes/client-node")` in a fresh process: once per pack process on a cluster target. */
     readonly clientNodeImport?: { readonly medianMs: number; readonly samplesMs: readonly number[] };
     readonly fakeApi?: ReadFigures;
@@ -32,11 +36,6 @@ export interface Results {
     readonly kubectl?: KubectlFigures;
     readonly totalMs: number;
 }
-
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-const row = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;
-const samples = (xs: readonly number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(", ");
-const sizeName = (s: BenchSize) => `${s.clusters} cluster${s.clusters === 1 ? "" : "s"} × ${s.storeReplicas} stores`;
 
 function machineTable(r: Results): string[] {
     const m = r.machine;
@@ -89,7 +88,7 @@ function mocksTable(r: Results): string[] {
         ["Store replicas", r.replicaSeries],
         ["clusters", r.clusterSeries],
     ] as const) {
-        const base = median(series[0]!.mocks.warmMs);
+        const base = median(series[0].mocks.warmMs);
         for (const f of series) {
             const warm = median(f.mocks.warmMs);
             lines.push(
@@ -135,7 +134,7 @@ function engineTable(r: Results): string[] {
         ["Store replicas", r.replicaSeries],
         ["clusters", r.clusterSeries],
     ] as const) {
-        const base = median(series[0]!.engine!.previewMs);
+        const base = median(series[0].engine!.previewMs);
         for (const f of series) {
             const e = f.engine!;
             const p = median(e.previewMs);
@@ -158,38 +157,36 @@ function engineTable(r: Results): string[] {
     return lines;
 }
 
-function growth(r: Results): string[] {
-    const mocksPts = (series: readonly SizeFigures[], x: (s: BenchSize) => number) =>
-        series.map((f) => ({ x: x(f.size), samples: f.mocks.warmMs }));
-    const lines = [
-        `- mocks, Store replicas: ${verdict(
-            mocksPts(r.replicaSeries, (s) => s.storeReplicas),
+/** The growth lines of one measure: flat in Store replicas, linear in clusters. */
+function seriesVerdicts(r: Results, what: string, samplesOf: (f: SizeFigures) => readonly number[]): string[] {
+    const points = (series: readonly SizeFigures[], x: (s: BenchSize) => number) =>
+        series.map((f) => ({ x: x(f.size), samples: samplesOf(f) }));
+    return [
+        `- ${what}, Store replicas: ${verdict(
+            points(r.replicaSeries, (s) => s.storeReplicas),
             "flat",
             "replicas",
         )}`,
-        `- mocks, clusters: ${verdict(
-            mocksPts(r.clusterSeries, (s) => s.clusters),
+        `- ${what}, clusters: ${verdict(
+            points(r.clusterSeries, (s) => s.clusters),
             "linear",
             "clusters",
         )}`,
     ];
+}
+
+/** The growth line of a measure taken on the clusters series only (one run each). */
+function clustersVerdict(r: Results, what: string, msOf: (f: SizeFigures) => number): string {
+    const points = r.clusterSeries.map((f) => ({ x: f.size.clusters, samples: [msOf(f)] }));
+    return `- ${what}, clusters: ${verdict(points, "linear", "clusters")}`;
+}
+
+function growth(r: Results): string[] {
+    const lines = seriesVerdicts(r, "mocks", (f) => f.mocks.warmMs);
     if (r.engineSkipped !== undefined) {
         return lines;
     }
-    const enginePts = (series: readonly SizeFigures[], x: (s: BenchSize) => number) =>
-        series.map((f) => ({ x: x(f.size), samples: f.engine!.previewMs }));
-    lines.push(
-        `- preview, Store replicas: ${verdict(
-            enginePts(r.replicaSeries, (s) => s.storeReplicas),
-            "flat",
-            "replicas",
-        )}`,
-        `- preview, clusters: ${verdict(
-            enginePts(r.clusterSeries, (s) => s.clusters),
-            "linear",
-            "clusters",
-        )}`,
-    );
+    lines.push(...seriesVerdicts(r, "preview", (f) => f.engine!.previewMs));
     const [one, , many] = r.clusterSeries;
     if (one?.engine !== undefined && many?.engine !== undefined) {
         const perRes =
@@ -200,20 +197,10 @@ function growth(r: Results): string[] {
             `- preview ≈ ${formatMs(fixed)} fixed (CLI, plugins, language host, program start) + ${formatMs(perRes)} per resource (line through 1 and 20 clusters)`,
         );
     }
-    lines.push(
-        `- initial up (1 run each), clusters: ${verdict(
-            r.clusterSeries.map((f) => ({ x: f.size.clusters, samples: [f.engine!.upMs] })),
-            "linear",
-            "clusters",
-        )}`,
-    );
+    lines.push(clustersVerdict(r, "initial up (1 run each)", (f) => f.engine!.upMs));
     if (r.clusterSeries.every((f) => f.engine?.upNoCheckpointsMs !== undefined)) {
         lines.push(
-            `- initial up with PULUMI_SKIP_CHECKPOINTS=true, clusters: ${verdict(
-                r.clusterSeries.map((f) => ({ x: f.size.clusters, samples: [f.engine!.upNoCheckpointsMs!] })),
-                "linear",
-                "clusters",
-            )}`,
+            clustersVerdict(r, "initial up with PULUMI_SKIP_CHECKPOINTS=true", (f) => f.engine!.upNoCheckpointsMs!),
             `- checkpoint writes in the initial up ((up − up without checkpoints) / resources): ${r.clusterSeries
                 .map((f) => {
                     const perResource = (f.engine!.upMs - f.engine!.upNoCheckpointsMs!) / f.engine!.resources;
@@ -223,109 +210,6 @@ function growth(r: Results): string[] {
                 })
                 .join("; ")}`,
         );
-    }
-    return lines;
-}
-
-function readRows(label: string, f: ReadFigures): string[] {
-    return [
-        row([`${label}: first read (kubeconfig load, connection, one GET)`, formatMs(f.firstMs)]),
-        row([`${label}: new reader per read (median of ${f.samples})`, formatMs(f.newReaderMs)]),
-        row([`${label}: one more object, same reader (median of ${f.samples})`, formatMs(f.getMs)]),
-        row([`${label}: list by label, all namespaces (median of ${f.samples})`, formatMs(f.listMs)]),
-        row([`${label}: object read`, f.found]),
-    ];
-}
-
-function previewPair(label: string, withoutMs: readonly number[], withMs: readonly number[]): string[] {
-    const without = median(withoutMs);
-    const withPack = median(withMs);
-    return [
-        row([
-            `${label}: preview without / with \`--policy-pack policies\` (median of ${withMs.length} each)`,
-            `${formatMs(without)} / ${formatMs(withPack)} = ${formatRatio(withPack / without)}; with − without: ${formatMs(withPack - without)} (samples ${samples(withoutMs)} / ${samples(withMs)} s)`,
-        ]),
-    ];
-}
-
-function guardTable(r: Results): string[] {
-    const lines = [row(["measure", "value"]), row(["---", "---"])];
-    const g = r.guard;
-    if (g === undefined) {
-        lines.push(row(["preview with/without the pack", r.engineSkipped ?? "not measured"]));
-    } else {
-        const delta = median(g.withMs) - median(g.withoutMs);
-        lines.push(
-            row([
-                `dev-like stack, render target: preview without the pack (median of ${g.withoutMs.length})`,
-                `${formatMs(median(g.withoutMs))} (samples ${samples(g.withoutMs)} s)`,
-            ]),
-            row([
-                `dev-like stack, render target: preview with \`--policy-pack policies\` (median of ${g.withMs.length})`,
-                `${formatMs(median(g.withMs))} (samples ${samples(g.withMs)} s)`,
-            ]),
-            row(["ratio with / without", formatRatio(median(g.withMs) / median(g.withoutMs))]),
-            row(["guard cost per preview (with − without)", formatMs(delta)]),
-            row([
-                "resources validated",
-                `${g.resources} (every resource in the state: stack, provider and components included; ${g.statefulSets} StatefulSets, whose baseline is read)`,
-            ]),
-            row(["per resource validated ((with − without) / resources)", formatMs(delta / g.resources)]),
-        );
-        const large = r.clusterSeries[r.clusterSeries.length - 1];
-        const lg = large?.engine?.guard;
-        if (large?.engine !== undefined && lg !== undefined) {
-            const largeDelta = median(lg.withMs) - median(lg.withoutMs);
-            const extra = large.engine.resources - g.resources;
-            const marginal = (largeDelta - delta) / extra;
-            const noise = (spread(lg.withMs) + spread(lg.withoutMs) + spread(g.withMs) + spread(g.withoutMs)) / extra;
-            const within =
-                Math.abs(marginal) <= noise
-                    ? "within the noise of the samples, not distinguishable from 0: the guard costs a fixed time per preview (starting the pack), not time per resource"
-                    : "the pack's work per resource beyond its fixed start-up";
-            lines.push(
-                ...previewPair(
-                    `${sizeName(large.size)} (bench program, ${large.engine.resources} resources)`,
-                    lg.withoutMs,
-                    lg.withMs,
-                ),
-                row([
-                    `marginal validation cost per resource ((Δ at ${large.engine.resources} − Δ at ${g.resources} resources) / ${extra})`,
-                    `${formatMs(marginal)} ± ${formatMs(noise)}: ${within}`,
-                ]),
-            );
-        }
-    }
-    if (r.clusterGuard !== undefined) {
-        const c = r.clusterGuard;
-        lines.push(
-            ...previewPair(
-                `local cluster target, fresh stack (namespace ${c.namespace}, ${c.resources} planned steps, every baseline read a 404)`,
-                c.withoutMs,
-                c.withMs,
-            ),
-        );
-    } else if (r.cluster !== undefined && !r.cluster.running) {
-        lines.push(row(["local cluster target: preview without / with the pack", `local cluster: ${r.cluster.why}`]));
-    }
-    if (r.clientNodeImport !== undefined) {
-        const c = r.clientNodeImport;
-        lines.push(
-            row([
-                `baseline reader: \`import("@kubernetes/client-node")\`, once per pack process, cluster targets only (median of ${c.samplesMs.length} fresh processes)`,
-                `${formatMs(c.medianMs)} (samples ${samples(c.samplesMs)} s)`,
-            ]),
-        );
-    }
-    if (r.fakeApi !== undefined) {
-        lines.push(...readRows("baseline reader, loopback fake API (HTTP)", r.fakeApi));
-    }
-    if (r.cluster !== undefined) {
-        if (r.cluster.running) {
-            lines.push(...readRows("baseline reader, local cluster (HTTPS, client certificate)", r.cluster.reads));
-        } else {
-            lines.push(row(["baseline reader, local cluster", `local cluster: ${r.cluster.why}`]));
-        }
     }
     return lines;
 }
@@ -349,60 +233,65 @@ function kubectlTable(r: Results): string[] {
             row(["manifests", k.note]),
         );
     }
-    if (r.guard !== undefined) {
+    if (r.packCost !== undefined) {
         lines.push(
             row([
                 "for comparison: `pulumi preview` of the same stack, render target, no pack",
-                formatMs(median(r.guard.withoutMs)),
+                formatMs(median(r.packCost.withoutMs)),
             ]),
         );
         lines.push(
             row([
                 "for comparison: `pulumi preview` of the same stack, render target, with the pack",
-                formatMs(median(r.guard.withMs)),
+                formatMs(median(r.packCost.withMs)),
             ]),
         );
     }
     return lines;
 }
 
+/** A `## title` section: its intro paragraphs, then its lines, then a blank line. */
+function section(title: string, intro: readonly string[], body: readonly string[]): string[] {
+    return [`## ${title}`, "", ...intro.flatMap((p) => [p, ""]), ...body, ""];
+}
+
+/** The whole report: machine, preview overhead, then sections 1 to 3. */
 export function renderReport(r: Results): string {
     return [
-        "# Benchmarks: what the program and the guard cost as work grows",
+        "# Benchmarks: what the program and the policy pack cost as work grows",
         "",
         "Generated by `npm run bench` (scripts/bench.sh). Figures, not assertions: compare ratios within one run; absolute times depend on the machine and its load.",
         "",
-        "## Machine",
-        "",
-        ...machineTable(r),
-        "",
-        "## Preview overhead: type-checking and the policy pack's start-up (issue 11, point 7)",
-        "",
-        "No-change `pulumi preview` of the dev-like stack (render target, after an initial `pulumi up`), each variant interleaved with the others in one run.",
-        "",
-        ...deployCostSection(r.deployCost, r.engineSkipped),
-        "",
-        "## 1. Program cost against size",
-        "",
-        "The benchmark program `bench/program` builds `clusters` CellClusters (distinct names and namespaces) with `storeReplicas` stores each.",
-        "",
-        ...mocksTable(r),
-        "",
-        ...engineTable(r),
-        "",
-        "Growth (expected: flat in Store replicas, linear in clusters):",
-        "",
-        ...growth(r),
-        "",
-        "## 2. Guard cost",
-        "",
-        "`pulumi preview` of the dev-like stack (Pulumi.dev.yaml's cluster, render target) after an initial `pulumi up`, with and without the policy pack, interleaved in one run. The engine starts the pack's process and waits for its analyzer server before it runs the program, so the pack's start-up (broken down in *Preview overhead* above) adds to the preview in full; *with − without* is what a user waits for. The reader is `policies/baseline/kubernetes.ts`, imported directly.",
-        "",
-        ...guardTable(r),
-        "",
-        "## 3. Comparison point: server-side dry run",
-        "",
-        ...kubectlTable(r),
-        "",
+        ...section("Machine", [], machineTable(r)),
+        ...section(
+            "Preview overhead: type-checking and the policy pack's start-up (issue 11, point 7)",
+            [
+                "No-change `pulumi preview` of the dev-like stack (render target, after an initial `pulumi up`), each variant interleaved with the others in one run.",
+            ],
+            deployCostSection(r.deployCost, r.engineSkipped),
+        ),
+        ...section(
+            "1. Program cost against size",
+            [
+                "The benchmark program `bench/program` builds `clusters` CellClusters (distinct names and namespaces) with `storeReplicas` stores each.",
+            ],
+            [
+                ...mocksTable(r),
+                "",
+                ...engineTable(r),
+                "",
+                "Growth (expected: flat in Store replicas, linear in clusters):",
+                "",
+                ...growth(r),
+            ],
+        ),
+        ...section(
+            "2. Pack cost",
+            [
+                "`pulumi preview` of the dev-like stack (Pulumi.dev.yaml's cluster, render target) after an initial `pulumi up`, with and without the policy pack, interleaved in one run. The engine starts the pack's process and waits for its analyzer server before it runs the program, so the pack's start-up (broken down in *Preview overhead* above) adds to the preview in full; *with − without* is what a user waits for. The reader is `policies/baseline/kubernetes.ts`, imported directly.",
+            ],
+            packCostTable(r),
+        ),
+        ...section("3. Comparison point: server-side dry run", [], kubectlTable(r)),
     ].join("\n");
 }

@@ -8,6 +8,10 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import groupBy from "lodash/groupBy";
+import mapValues from "lodash/mapValues";
+import maxBy from "lodash/maxBy";
+import uniqBy from "lodash/uniqBy";
 import { ProjectRoot } from "../test/helpers/stacks";
 import { BenchProject } from "./lib/project";
 import { measure, median, progress } from "./lib/measure";
@@ -19,6 +23,7 @@ export const ReplicaSeries: readonly BenchSize[] = [3, 30, 300].map((storeReplic
     clusters: 1,
     storeReplicas,
 }));
+/** The clusters series: 1, 5 and 20 clusters of 3 stores. */
 export const ClusterSeries: readonly BenchSize[] = [1, 5, 20].map((clusters) => ({ clusters, storeReplicas: 3 }));
 
 const key = (s: BenchSize) => `${s.clusters}x${s.storeReplicas}`;
@@ -26,13 +31,10 @@ const label = (s: BenchSize) => `clusters=${s.clusters} storeReplicas=${s.storeR
 
 /** Every distinct size, smallest first. */
 export function allSizes(): BenchSize[] {
-    const seen = new Map<string, BenchSize>();
-    for (const s of [...ReplicaSeries, ...ClusterSeries]) {
-        seen.set(key(s), s);
-    }
-    return [...seen.values()];
+    return uniqBy([...ReplicaSeries, ...ClusterSeries], key);
 }
 
+/** One size under mocks, over its processes. */
 export interface MocksFigures {
     readonly resources: number;
     /** First build in a process, median over processes. */
@@ -42,6 +44,7 @@ export interface MocksFigures {
     readonly warmGcMs: readonly number[];
 }
 
+/** One size through the real engine (render target). */
 export interface EngineFigures {
     readonly resources: number;
     readonly upMs: number;
@@ -50,10 +53,11 @@ export interface EngineFigures {
     /** Initial up of a second stack with PULUMI_SKIP_CHECKPOINTS=true (cluster series only). */
     readonly upNoCheckpointsMs?: number;
     /** Previews without and with `--policy-pack policies`, interleaved (largest size only). */
-    readonly guard?: { readonly withoutMs: readonly number[]; readonly withMs: readonly number[] };
+    readonly packCost?: { readonly withoutMs: readonly number[]; readonly withMs: readonly number[] };
     readonly previewMs: readonly number[];
 }
 
+/** One size: its mocks figures and, when the engine ran, its engine figures. */
 export interface SizeFigures {
     readonly size: BenchSize;
     readonly mocks: MocksFigures;
@@ -97,7 +101,7 @@ function runMocksChild(size: BenchSize, reps: number): Promise<MocksResult> {
  * the program once cold and `reps` times warm (fewer for the largest size).
  */
 export async function measureMocks(sizes: readonly BenchSize[], rounds = 2): Promise<Map<string, MocksFigures>> {
-    const runs = new Map<string, MocksResult[]>();
+    const runs: MocksResult[] = [];
     for (let round = 1; round <= rounds; round++) {
         for (const size of sizes) {
             const reps = size.clusters >= 20 ? 3 : 5;
@@ -108,33 +112,31 @@ export async function measureMocks(sizes: readonly BenchSize[], rounds = 2): Pro
             progress(
                 `  cold ${r.value.coldMs.toFixed(0)} ms, warm ${r.value.warmMs.map((m) => m.toFixed(0)).join(" ")} ms, ${r.value.resources} resources`,
             );
-            runs.set(key(size), [...(runs.get(key(size)) ?? []), r.value]);
+            runs.push(r.value);
         }
     }
-    const out = new Map<string, MocksFigures>();
-    for (const [k, rs] of runs) {
-        out.set(k, {
-            resources: rs[0]!.resources,
-            coldMs: median(rs.map((r) => r.coldMs)),
-            warmMs: rs.flatMap((r) => r.warmMs),
-            warmGcMs: rs.flatMap((r) => r.warmGcMs),
-        });
-    }
-    return out;
+    // Each result names its size: group the processes of one size into its figures.
+    const bySize = mapValues(groupBy(runs, key), (rs): MocksFigures => ({
+        resources: rs[0].resources,
+        coldMs: median(rs.map((r) => r.coldMs)),
+        warmMs: rs.flatMap((r) => r.warmMs),
+        warmGcMs: rs.flatMap((r) => r.warmGcMs),
+    }));
+    return new Map(Object.entries(bySize));
 }
 
 /**
  * (b) Engine: one stack per size (init, `up` once), then `reps` previews per
  * size round-robin (`largeReps` for 20 clusters). Then the largest stack is
- * previewed `guardReps` times without and with the policy pack, interleaved,
- * for the guard's cost per resource, and the cluster series gets a second
+ * previewed `packReps` times without and with the policy pack, interleaved,
+ * for the pack cost per resource, and the cluster series gets a second
  * `up` on fresh stacks with PULUMI_SKIP_CHECKPOINTS=true.
  */
 export async function measureEngine(
     sizes: readonly BenchSize[],
     reps = 3,
     largeReps = 2,
-    guardReps = 3,
+    packReps = 3,
 ): Promise<Map<string, EngineFigures>> {
     const projects = new Map<
         string,
@@ -144,8 +146,8 @@ export async function measureEngine(
             resources: number;
             stateBytes: number;
             previews: number[];
-            guardWithout: number[];
-            guardWith: number[];
+            packWithout: number[];
+            packWith: number[];
         }
     >();
     try {
@@ -162,8 +164,8 @@ export async function measureEngine(
                 resources,
                 stateBytes,
                 previews: [],
-                guardWithout: [],
-                guardWith: [],
+                packWithout: [],
+                packWith: [],
             });
         }
         for (let rep = 1; rep <= reps; rep++) {
@@ -180,18 +182,18 @@ export async function measureEngine(
             }
         }
         // The most resources: the most clusters (Store replicas add none).
-        const largest = sizes.reduce((a, b) => (b.clusters > a.clusters ? b : a));
+        const largest = maxBy(sizes, (s) => s.clusters)!;
         const p = projects.get(key(largest))!;
-        for (let rep = 1; rep <= guardReps; rep++) {
+        for (let rep = 1; rep <= packReps; rep++) {
             for (const withPack of [false, true]) {
                 const r = await measure(
-                    `pulumi preview ${label(largest)} ${withPack ? "with --policy-pack policies" : "without policy pack"} (${rep}/${guardReps})`,
+                    `pulumi preview ${label(largest)} ${withPack ? "with --policy-pack policies" : "without policy pack"} (${rep}/${packReps})`,
                     () => p.project.preview(withPack ? ["--policy-pack", "policies"] : []),
                 );
                 if (withPack && !/elasticell@/.test(r.value.output)) {
                     throw new Error(`the preview output does not show the elasticell policy pack:\n${r.value.output}`);
                 }
-                (withPack ? p.guardWith : p.guardWithout).push(r.ms);
+                (withPack ? p.packWith : p.packWithout).push(r.ms);
             }
         }
     } finally {
@@ -226,7 +228,7 @@ export async function measureEngine(
             stateBytes: p.stateBytes,
             previewMs: p.previews,
             ...(skip === undefined ? {} : { upNoCheckpointsMs: skip }),
-            ...(p.guardWith.length === 0 ? {} : { guard: { withoutMs: p.guardWithout, withMs: p.guardWith } }),
+            ...(p.packWith.length === 0 ? {} : { packCost: { withoutMs: p.packWithout, withMs: p.packWith } }),
         });
     }
     return out;

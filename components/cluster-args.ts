@@ -5,14 +5,17 @@
  * defaults and checks are those of a stack's `Pulumi.<stack>.yaml`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import omit from "lodash/omit";
 import { parseStackConfig, StackConfigError, type StackConfig, type StackConfigInput } from "./config";
 import { argsPath } from "./config-errors";
+import type { TierKind } from "./labels";
+import type { ServiceSettings } from "./tier/spec-args";
 
 type ArgsInput = Omit<StackConfigInput, "name">;
 
 /**
  * Arguments of a `CellCluster`. Every key is optional; the component applies
- * the defaults (stated per key; nested keys as the README's config reference
+ * the defaults (stated per key; nested keys as docs/configuration.md
  * lists them) and refuses bad values with one `pulumi.ResourceError` that
  * lists every problem, before it registers any child.
  *
@@ -53,6 +56,24 @@ export interface CellClusterArgs extends ArgsInput {
 /** The arguments with every default applied: what the tiers are built from. */
 export type ResolvedClusterArgs = Omit<StackConfig, "name">;
 
+/**
+ * The client Service settings of a tier: the proxies' Redis Service takes all of `proxy.service`;
+ * PD's client Service only its type (its annotations are the cluster's); the stores have none.
+ */
+export function tierServiceSettings(
+    kind: TierKind,
+    args: Pick<ResolvedClusterArgs, "pd" | "proxy">,
+): ServiceSettings | undefined {
+    switch (kind) {
+        case "pd":
+            return { type: args.pd.service.type, annotations: {} };
+        case "proxy":
+            return args.proxy.service;
+        case "store":
+            return undefined;
+    }
+}
+
 /** Paths of `pulumi.Output`s and promises inside `value` (args must be plain data). */
 function unresolved(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
     if (pulumi.Output.isInstance(value) || value instanceof Promise) {
@@ -81,8 +102,7 @@ export function resolveClusterArgs(
     );
     if (problems.length === 0) {
         try {
-            const { name: _name, ...resolved } = parseStackConfig({ ...args, name }, new Set(), "args");
-            return resolved;
+            return omit(parseStackConfig({ ...args, name }, new Set(), "args"), "name");
         } catch (err) {
             if (!(err instanceof StackConfigError)) {
                 throw err;

@@ -8,17 +8,17 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveClusterArgs, type CellClusterArgs } from "./cluster-args";
+import { resolveClusterArgs, tierServiceSettings, type CellClusterArgs } from "./cluster-args";
 import { drainOrdinals } from "./config-drain";
 import { StoreDrain } from "./drain/store-drain";
 import { buildAdmissionGuard } from "./guard/admission";
-import { AppName, LabelKeys, ManagedBy, StackAnnotation, redisServiceName, statefulSetName } from "./labels";
+import { AppName, LabelKeys, ManagedBy, StackAnnotation, podName, redisServiceName, statefulSetName } from "./labels";
 import { buildNetworkPolicies, clientPeers } from "./network/policy";
 import { pdClientUrl, pdProfile } from "./pd";
-import { ProxyPorts, proxyProfile } from "./proxy";
+import { ProxyPorts, proxyProfile, redisEndpoint } from "./proxy";
 import { storeProfile } from "./store";
-import type { ClusterContext } from "./tier/profile";
-import type { TierSpecArgs } from "./tier/spec";
+import type { ClusterContext, TierProfile } from "./tier/profile";
+import type { TierSettings } from "./tier/spec";
 import { Tier } from "./tier/tier";
 import { registerZoneAccess } from "./zone-access";
 
@@ -83,25 +83,28 @@ export class CellCluster extends pulumi.ComponentResource {
             apiServerEgress: args.store.topology.source === "nodeApi" ? ["store"] : [],
         });
         if (args.networkPolicy.enabled && clientPeers(args.networkPolicy.proxyClients).length === 0) {
-            pulumi.log.warn(
+            void pulumi.log.warn(
                 `networkPolicy.proxyClients names no client, so nothing can reach Redis on ${redisServiceName(name)}:${ProxyPorts.redis}; ` +
                     "name namespaces, podSelectors or cidrs (allowAll: every pod of the cluster)",
                 this,
             );
         }
 
-        const tier = (spec: Omit<TierSpecArgs, keyof typeof common>, dependsOn: pulumi.Resource[]) =>
+        const tier = (profile: TierProfile, settings: TierSettings, dependsOn: pulumi.Resource[]) =>
             new Tier(
-                `${name}-${spec.profile.kind}`,
-                { ...common, ...spec, networkPolicy: policies[spec.profile.kind] },
+                statefulSetName(name, profile.kind),
+                {
+                    ...common,
+                    profile,
+                    settings,
+                    service: tierServiceSettings(profile.kind, args),
+                    networkPolicy: policies[profile.kind],
+                },
                 { parent: this, dependsOn },
             );
 
-        const pdService = { type: args.pd.service.type, annotations: {} };
-        const pd = tier(
-            { profile: pdProfile, settings: args.pd, service: pdService },
-            namespace === undefined ? [] : [namespace],
-        );
+        const afterNamespace = namespace === undefined ? [] : [namespace];
+        const pd = tier(pdProfile, args.pd, afterNamespace);
         // store.topology.source nodeApi: the stores read their node's labels through the API.
         const zoneAccess =
             args.store.topology.source === "nodeApi"
@@ -110,17 +113,17 @@ export class CellCluster extends pulumi.ComponentResource {
                       tier: "store",
                       labels: args.labels,
                       annotations,
-                      dependsOn: namespace === undefined ? [] : [namespace],
+                      dependsOn: afterNamespace,
                   })
                 : [];
-        const store = tier({ profile: storeProfile, settings: args.store }, [pd, ...zoneAccess]);
-        const proxy = tier({ profile: proxyProfile, settings: args.proxy, service: args.proxy.service }, [store]);
+        const store = tier(storeProfile, args.store, [pd, ...zoneAccess]);
+        const proxy = tier(proxyProfile, args.proxy, [store]);
 
         // store.drain: a reviewable step of its own; the scale-in is a later run the pack allows (drain/store-drain.ts).
         const drain = drainOrdinals(name, args.store.drain);
         if (drain.length > 0) {
-            const pods = drain.map((o) => `${statefulSetName(name, "store")}-${o}`).join(", ");
-            pulumi.log.info(
+            const pods = drain.map((o) => podName(name, "store", o)).join(", ");
+            void pulumi.log.info(
                 `store.drain: ${pods} will be taken offline in PD (highest ordinal first), waited for until Tombstone, ` +
                     "and their volumes deleted; lower store.replicas afterwards, in a later run",
                 this,
@@ -169,7 +172,7 @@ export class CellCluster extends pulumi.ComponentResource {
             image: t.image,
         });
         this.namespace = namespace?.metadata.name ?? pulumi.output(args.namespace);
-        this.redisEndpoint = this.namespace.apply((ns) => `${redisServiceName(name)}.${ns}.svc:${ProxyPorts.redis}`);
+        this.redisEndpoint = this.namespace.apply((ns) => redisEndpoint({ cluster: name, namespace: ns }));
         this.pdClientUrl = this.namespace.apply((ns) => pdClientUrl({ cluster: name, namespace: ns }));
         this.redisExternalAddress = proxy.externalAddress;
         this.pd = outputs(pd);

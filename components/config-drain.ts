@@ -5,6 +5,8 @@
  * (contiguous, reaching `store.replicas - 1`, or starting at `store.replicas` once the tier has
  * shrunk to them), and at least 3 stores stay.
  */
+import orderBy from "lodash/orderBy";
+import uniq from "lodash/uniq";
 import { z } from "zod";
 import { statefulSetName } from "./labels";
 
@@ -65,9 +67,8 @@ function ordinalOf(entry: number | string, statefulSet: string): number | undefi
 /** The drained ordinals of a parsed config, highest first. */
 export function drainOrdinals(cluster: string, drain: readonly (number | string)[]): number[] {
     const sts = statefulSetName(cluster, "store");
-    return [...new Set(drain.map((e) => ordinalOf(e, sts)).filter((o): o is number => o !== undefined))].sort(
-        (a, b) => b - a,
-    );
+    const ordinals = drain.map((e) => ordinalOf(e, sts)).filter((o): o is number => o !== undefined);
+    return orderBy(uniq(ordinals), [(o) => o], ["desc"]);
 }
 
 type Ctx = z.core.$RefinementCtx<{ name: string; store: { replicas: number; drain: (number | string)[] } }>;
@@ -96,8 +97,8 @@ export function drainRules(
         return;
     }
     const ordinals = drainOrdinals(cfg.name, drain);
-    const low = ordinals[ordinals.length - 1]!;
-    const high = ordinals[0]!;
+    const low = ordinals[ordinals.length - 1];
+    const high = ordinals[0];
     const top = Math.max(replicas - 1, high);
     const fix = JSON.stringify(
         Array.from({ length: Math.max(0, top - Math.max(low, MinStoresAfterDrain) + 1) }, (_, i) => top - i),

@@ -75,7 +75,7 @@ const Phrasing: Record<
         path: configPath,
         set: (path, value) => setCommand(path, value ?? "<valid value>"),
         rm: rmCommand,
-        keys: "the README's config reference lists the keys",
+        keys: "docs/configuration.md lists the keys",
     },
     args: {
         path: argsPath,

@@ -6,6 +6,9 @@
  * half-way through `pulumi up`. Each problem carries the fix, as in
  * config-fields.ts. The rules themselves are in k8s-validation.ts.
  */
+import isString from "lodash/isString";
+import maxBy from "lodash/maxBy";
+import pickBy from "lodash/pickBy";
 import { z } from "zod";
 import {
     TotalAnnotationSizeLimit,
@@ -36,6 +39,14 @@ export function always(fn: (value: unknown, ctx: Ctx) => void): z.core.$ZodCheck
 
 function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The string values of a map not yet validated (a budget check runs beside the field checks, so it
+ * sees raw input): anything else counts as absent; not a map: `{}`.
+ */
+export function stringValues(map: unknown): Record<string, string> {
+    return isRecord(map) ? pickBy(map, isString) : {};
 }
 
 /** Adds a problem with its fix; without `input` the value is not echoed (the path names the key at fault). */
@@ -213,13 +224,9 @@ export const annotationBudget = always((cfg, ctx) => {
     if (!isRecord(cfg)) {
         return;
     }
-    const strings = (m: unknown): Record<string, string> =>
-        isRecord(m)
-            ? Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === "string"))
-            : {};
-    const top = strings(cfg.annotations);
+    const top = stringValues(cfg.annotations);
     const proxy = isRecord(cfg.proxy) ? cfg.proxy : {};
-    const service = strings(isRecord(proxy.service) ? proxy.service.annotations : undefined);
+    const service = stringValues(isRecord(proxy.service) ? proxy.service.annotations : undefined);
     const total = annotationBytes({ ...top, ...service }) + ProgramAnnotationBytes;
     if (total <= TotalAnnotationSizeLimit) {
         return;
@@ -233,7 +240,10 @@ export const annotationBudget = always((cfg, ctx) => {
         ]),
     ];
     const size = ([, k, v]: [PropertyKey[], string, string]) => byteLength(k) + byteLength(v);
-    const largest = entries.reduce((a, b) => (size(b) > size(a) ? b : a));
+    const largest = maxBy(entries, size);
+    if (largest === undefined) {
+        return;
+    }
     issue(
         ctx,
         largest[0],

@@ -7,10 +7,10 @@
  * `tier/pod-knobs.ts` and `tier/binary-flags.ts`.
  */
 import { z } from "zod";
-import { always, labelMap, ProgramAnnotationBytes, toDnsSubdomain } from "./config-k8s";
+import { always, labelMap, ProgramAnnotationBytes, stringValues, toDnsSubdomain } from "./config-k8s";
 import { objectAnnotations } from "./config-fields";
 import { TotalAnnotationSizeLimit, annotationBytes, dns1123SubdomainProblems } from "./k8s-validation";
-import { LabelKeys } from "./labels";
+import { LabelKeys, TierKinds } from "./labels";
 import { SupportedCommands } from "./proxy";
 
 type Ctx = z.core.$RefinementCtx<unknown>;
@@ -294,14 +294,10 @@ export const serviceAccountRules = always((cfg, ctx) => {
  * `pulumi up`. On the root, since it spans two keys.
  */
 export const podAnnotationBudget = always((cfg, ctx) => {
-    const strings = (m: unknown): Record<string, string> =>
-        typeof m === "object" && m !== null
-            ? Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === "string"))
-            : {};
     const root = (cfg ?? {}) as Record<string, unknown>;
-    const top = strings(root.annotations);
-    for (const tier of ["pd", "store", "proxy"] as const) {
-        const pod = strings((root[tier] as { podAnnotations?: unknown } | undefined)?.podAnnotations);
+    const top = stringValues(root.annotations);
+    for (const tier of TierKinds) {
+        const pod = stringValues((root[tier] as { podAnnotations?: unknown } | undefined)?.podAnnotations);
         const total = annotationBytes({ ...top, ...pod }) + ProgramAnnotationBytes;
         if (Object.keys(pod).length > 0 && total > TotalAnnotationSizeLimit) {
             issue(

@@ -1,7 +1,7 @@
 /**
  * Where each store learns its node's zone and rack (`cell --zone/--rack`), so
  * PD spreads each cell's 3 replicas over zones. The default works on every
- * cluster this program supports; see README "Zones" for which clusters need what.
+ * cluster this program supports; see docs/operations.md "Zones" for which clusters need what.
  */
 import { z } from "zod";
 import { image } from "./config-fields";

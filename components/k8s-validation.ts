@@ -31,39 +31,38 @@ function tooLong(value: string, max: number): string[] {
     return byteLength(value) > max ? [`must be no more than ${max} characters`] : [];
 }
 
+/** The problems of a name: its length, then its form (`problem` says what the pattern wants). */
+function nameProblems(value: string, max: number, pattern: RegExp, problem: () => string): string[] {
+    return [...tooLong(value, max), ...(pattern.test(value) ? [] : [problem()])];
+}
+
 /** `IsDNS1123Label`: a namespace name. */
 export function dns1123LabelProblems(value: string): string[] {
-    const problems = tooLong(value, MaxDnsLabelLength);
-    if (!Dns1123Label.test(value)) {
-        problems.push(
-            Dns1123Subdomain.test(value)
-                ? "must not contain dots"
-                : "must consist of lower-case letters, digits and '-', and start and end with a letter or digit",
-        );
-    }
-    return problems;
+    return nameProblems(value, MaxDnsLabelLength, Dns1123Label, () =>
+        Dns1123Subdomain.test(value)
+            ? "must not contain dots"
+            : "must consist of lower-case letters, digits and '-', and start and end with a letter or digit",
+    );
 }
 
 /** `IsDNS1035Label`: a Service name (so the cluster name, the prefix of every Service name). */
 export function dns1035LabelProblems(value: string): string[] {
-    const problems = tooLong(value, MaxDnsLabelLength);
-    if (!Dns1035Label.test(value)) {
-        problems.push(
-            "must consist of lower-case letters, digits and '-', start with a letter and end with a letter or digit",
-        );
-    }
-    return problems;
+    return nameProblems(
+        value,
+        MaxDnsLabelLength,
+        Dns1035Label,
+        () => "must consist of lower-case letters, digits and '-', start with a letter and end with a letter or digit",
+    );
 }
 
 /** `IsDNS1123Subdomain`: most object names (a StorageClass name) and label key prefixes. */
 export function dns1123SubdomainProblems(value: string): string[] {
-    const problems = tooLong(value, MaxDnsSubdomainLength);
-    if (!Dns1123Subdomain.test(value)) {
-        problems.push(
-            "must consist of lower-case letters, digits, '-' and '.', and start and end with a letter or digit",
-        );
-    }
-    return problems;
+    return nameProblems(
+        value,
+        MaxDnsSubdomainLength,
+        Dns1123Subdomain,
+        () => "must consist of lower-case letters, digits, '-' and '.', and start and end with a letter or digit",
+    );
 }
 
 /** `IsQualifiedName` (`IsLabelKey`): a label key, a node-selector key, a toleration key. */

@@ -13,6 +13,19 @@ export const LabelKeys = {
     version: "app.kubernetes.io/version",
 } as const;
 
+/** Well-known Kubernetes label keys the program schedules and selects by. */
+export const WellKnownLabels = {
+    /** A node's host name: a tier's pod anti-affinity spreads its pods over nodes by it. */
+    hostname: "kubernetes.io/hostname",
+    /** A node's zone (set by cloud providers): a tier's zone spread, and each store's zone. */
+    zone: "topology.kubernetes.io/zone",
+    /** Every namespace's own name (Kubernetes 1.22+): selects one namespace by name. */
+    namespaceName: "kubernetes.io/metadata.name",
+} as const;
+
+/** The provider's annotation that takes fields over from another field manager (`kubectl scale`, a controller). */
+export const PatchForceAnnotation = "pulumi.com/patchForce";
+
 /** Annotation naming the Pulumi stack that owns an object (`<project>/<stack>`). */
 export const StackAnnotation = "elasticell.io/pulumi-stack";
 
@@ -100,9 +113,19 @@ export function podName(cluster: string, tier: TierKind, ordinal: number): strin
     return `${statefulSetName(cluster, tier)}-${ordinal}`;
 }
 
+/** How messages name a namespaced object: `<namespace>/<name>`, as kubectl does. */
+export function objectRef(namespace: string, name: string): string {
+    return `${namespace}/${name}`;
+}
+
+/** In-cluster DNS name of a Service: `<service>.<ns>.svc`. */
+export function serviceHost(service: string, namespace: string): string {
+    return `${service}.${namespace}.svc`;
+}
+
 /** Stable DNS name of one pod: `<cluster>-pd-0.<cluster>-pd-peer.<ns>.svc`. */
 export function podFqdn(cluster: string, tier: TierKind, ordinal: number, namespace: string): string {
-    return `${podName(cluster, tier, ordinal)}.${peerServiceName(cluster, tier)}.${namespace}.svc`;
+    return `${podName(cluster, tier, ordinal)}.${serviceHost(peerServiceName(cluster, tier), namespace)}`;
 }
 
 /**

@@ -3,8 +3,9 @@
  * size is fixed at the first deployment (`--initial-cluster` is computed
  * from the ordinal DNS names, with no discovery service).
  */
-import { podFqdn, statefulSetName, pdClientServiceName } from "./labels";
-import type { ClusterContext, TierProfile } from "./tier/profile";
+import { pdClientServiceName, podFqdn, podName, serviceHost } from "./labels";
+import { clientServiceOf, peerPortsOf } from "./tier/profile";
+import type { ClusterContext, ContainerPort, TierProfile } from "./tier/profile";
 import { configuredFlags } from "./tier/binary-flags";
 import { execCommand, scriptHeader, waitForOwnDns } from "./tier/script";
 
@@ -20,7 +21,7 @@ export const PdMembersEnv = "PD_INITIAL_CLUSTER";
 /** `--initial-cluster`: `<cluster>-pd-0=http://<cluster>-pd-0.<cluster>-pd-peer.<ns>.svc:2380,...` */
 export function pdInitialCluster(ctx: ClusterContext): string {
     return Array.from({ length: ctx.pdReplicas }, (_, i) => {
-        const member = `${statefulSetName(ctx.cluster, "pd")}-${i}`;
+        const member = podName(ctx.cluster, "pd", i);
         return `${member}=http://${podFqdn(ctx.cluster, "pd", i, ctx.namespace)}:${PdPorts.peer}`;
     }).join(",");
 }
@@ -35,26 +36,22 @@ export function pdRpcAddresses(ctx: ClusterContext): string[] {
 
 /** PD's client URL (etcd client and the HTTP API under /pd/api/v1/). */
 export function pdClientUrl(ctx: Pick<ClusterContext, "cluster" | "namespace">): string {
-    return `http://${pdClientServiceName(ctx.cluster)}.${ctx.namespace}.svc:${PdPorts.client}`;
+    return `http://${serviceHost(pdClientServiceName(ctx.cluster), ctx.namespace)}:${PdPorts.client}`;
 }
+
+const pdPorts: readonly ContainerPort[] = [
+    // etcd client and the HTTP API: PD itself, the stores' readiness and preStop scripts (store-health.ts),
+    // and the callers the config names (operators, the API server's service proxy).
+    { name: "client", port: PdPorts.client, from: { tiers: ["pd", "store"], clients: true } },
+    { name: "peer", port: PdPorts.peer, from: { tiers: ["pd"] } },
+    { name: "rpc", port: PdPorts.rpc, from: { tiers: ["store", "proxy"] } },
+];
 
 export const pdProfile: TierProfile = {
     kind: "pd",
-    ports: [
-        // etcd client and the HTTP API: PD itself, the stores' readiness and preStop scripts (store-health.ts),
-        // and the callers the config names (operators, the API server's service proxy).
-        { name: "client", port: PdPorts.client, from: { tiers: ["pd", "store"], clients: true } },
-        { name: "peer", port: PdPorts.peer, from: { tiers: ["pd"] } },
-        { name: "rpc", port: PdPorts.rpc, from: { tiers: ["store", "proxy"] } },
-    ],
-    peerPorts: [
-        { name: "peer", port: PdPorts.peer },
-        { name: "rpc", port: PdPorts.rpc },
-    ],
-    clientService: {
-        name: (ctx) => pdClientServiceName(ctx.cluster),
-        ports: [{ name: "client", port: PdPorts.client, targetPort: "client" }],
-    },
+    ports: pdPorts,
+    peerPorts: peerPortsOf(pdPorts, ["peer", "rpc"]),
+    clientService: clientServiceOf(pdClientServiceName, { name: "client", port: PdPorts.client }, "client"),
     storage: { template: "pd", mountPath: "/var/lib/pd" },
     readinessPort: "client",
     // etcd's health: answers 200 only inside a healthy cluster, nothing while waiting for peers, 503

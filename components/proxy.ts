@@ -2,13 +2,19 @@
  * Proxy: the Redis-protocol entry. Stateless; it registers its notify
  * address (pod IP, port 9998) with PD, which pushes routing changes to it.
  */
-import { redisServiceName } from "./labels";
-import type { ClusterContext, TierProfile } from "./tier/profile";
+import { redisServiceName, serviceHost } from "./labels";
+import { clientServiceOf, peerPortsOf } from "./tier/profile";
+import type { ClusterContext, ContainerPort, TierProfile } from "./tier/profile";
 import { type BinaryOptions, extraArgFlags } from "./tier/binary-flags";
 import { StartupDir, execCommand, scriptHeader } from "./tier/script";
 import { pdRpcAddresses } from "./pd";
 
 export const ProxyPorts = { redis: 6379, notify: 9998 } as const;
+
+/** Where Redis clients connect: `<cluster>-cell.<ns>.svc:6379`. */
+export function redisEndpoint(ctx: Pick<ClusterContext, "cluster" | "namespace">): string {
+    return `${serviceHost(redisServiceName(ctx.cluster), ctx.namespace)}:${ProxyPorts.redis}`;
+}
 
 /** Replaced at start by the pod IP (downward API), which PD must reach. */
 const PodIpPlaceholder = "__POD_IP__";
@@ -104,23 +110,19 @@ export function proxyConfig(ctx: ClusterContext, binary?: BinaryOptions): string
     );
 }
 
+const proxyPorts: readonly ContainerPort[] = [
+    // No AUTH in elasticell: the NetworkPolicy is the only access control, so only named clients.
+    { name: "redis", port: ProxyPorts.redis, from: { tiers: [], clients: true } },
+    // PD's watcher pushes routing changes to the address the proxy registered (pod IP).
+    { name: "notify", port: ProxyPorts.notify, from: { tiers: ["pd"] } },
+];
+
 export const proxyProfile: TierProfile = {
     kind: "proxy",
-    ports: [
-        // No AUTH in elasticell: the NetworkPolicy is the only access control, so only named clients.
-        { name: "redis", port: ProxyPorts.redis, from: { tiers: [], clients: true } },
-        // PD's watcher pushes routing changes to the address the proxy registered (pod IP).
-        { name: "notify", port: ProxyPorts.notify, from: { tiers: ["pd"] } },
-    ],
+    ports: proxyPorts,
     // The StatefulSet's serviceName: a headless Service of its own (stable pod DNS, like the other tiers).
-    peerPorts: [
-        { name: "redis", port: ProxyPorts.redis },
-        { name: "notify", port: ProxyPorts.notify },
-    ],
-    clientService: {
-        name: (ctx) => redisServiceName(ctx.cluster),
-        ports: [{ name: "redis-client", port: ProxyPorts.redis, targetPort: "redis" }],
-    },
+    peerPorts: peerPortsOf(proxyPorts, ["redis", "notify"]),
+    clientService: clientServiceOf(redisServiceName, { name: "redis-client", port: ProxyPorts.redis }, "redis"),
     scratchPath: ScratchDir,
     readinessPort: "redis",
     needsPodIP: true,

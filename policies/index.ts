@@ -1,9 +1,9 @@
 /**
  * The `elasticell` policy pack. Run with `pulumi preview --policy-pack policies`.
- * `captureEngineStack()` must run before the PolicyPack starts its server (see engine-context.ts).
+ * `captureEngineStack()` must run before the PolicyPack starts its server (see core/engine-context.ts).
  */
 import { PolicyPack } from "@pulumi/policy";
-import { captureEngineStack } from "./engine-context";
+import { captureEngineStack } from "./core/engine-context";
 import { allPolicies } from "./rules";
 
 captureEngineStack();
@@ -11,6 +11,6 @@ captureEngineStack();
 new PolicyPack("elasticell", {
     policies: allPolicies,
     description:
-        "Guards elasticell clusters on Kubernetes against PD resizes, Store scale-in, tier removal, StatefulSet " +
+        "Protects elasticell clusters on Kubernetes against PD resizes, Store scale-in, tier removal, StatefulSet " +
         "replacement, adopting another stack's tier and rolling an unhealthy tier.",
 });

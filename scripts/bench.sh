@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# npm run bench -- what the program and the guard cost as work grows.
+# npm run bench -- what the program and the policy pack cost as work grows.
 # Prints a Markdown table (stdout, and bench/results.md); progress on stderr.
 #   0. what every preview pays: type-checking the program (project default vs
 #      PULUMI_NODEJS_TRANSPILE_ONLY=true/false) and the policy pack's start-up
 #      (without / with the pack / a fresh clone's pack), with a breakdown;
 #   1. program cost against size: under Pulumi mocks and with `pulumi preview`
 #      (render target) for Store replicas 3/30/300 and 1/5/20 clusters;
-#   2. the guard: preview with and without --policy-pack policies, and the
-#      policy's Kubernetes baseline reads (loopback fake API, local cluster);
+#   2. the pack cost: preview with and without --policy-pack policies, and the
+#      pack's Kubernetes baseline reads (loopback fake API, local cluster);
 #   3. kubectl apply --dry-run=server against the local cluster, the floor.
 # Figures only, never assertions. About 10-15 minutes on 2 cores.
 # Env: ELASTICELL_BENCH_QUICK=1 (fewer repetitions), ELASTICELL_BENCH_MOCKS_ONLY=1.

@@ -1,81 +1,49 @@
 #!/usr/bin/env bash
-# npm run cluster:down [-- --purge] -- stop the local control plane that
-# scripts/cluster-up.sh started (only the processes in its pid files, each a
-# process group of its own), wait for them to exit, keep the logs.
-# --purge also deletes the state dir .elasticell/cluster/ (etcd data, certs,
-# kubeconfig, logs): the next cluster-up starts from scratch. Idempotent.
+# npm run cluster:down [-- --purge] -- stop the local cluster that
+# scripts/cluster-up.sh created (kwokctl stop cluster: its processes only,
+# found by their pid files), keeping its state and logs.
+# --purge also deletes the state (kwokctl delete cluster, then the state dir
+# .elasticell/cluster/: etcd data, pki, kubeconfig, logs): the next cluster-up
+# starts from scratch. Idempotent. Env: see scripts/cluster/config.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
-
-STATE="$ELASTICELL_ROOT/.elasticell/cluster"
-PIDS="$STATE/pids"
-# Reverse start order: kwok and the controllers first, etcd last.
-COMPONENTS=(kwok kube-scheduler kube-controller-manager kube-apiserver etcd)
+source "$ELASTICELL_ROOT/scripts/cluster/config.sh"
 
 purge=0
 for arg in "$@"; do
   case "$arg" in
     --purge) purge=1 ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $arg (usage: cluster-down.sh [--purge])" ;;
   esac
 done
 
-# ours <name> <pid>: the pid is alive and runs the component's binary (a pid
-# file can outlive its process, and pids get reused).
-ours() {
-  local exe
-  [ -r "/proc/$2/cmdline" ] || return 1
-  exe="$(tr '\0' '\n' < "/proc/$2/cmdline" | head -n1)"
-  [ "${exe##*/}" = "$1" ]
-}
-
-stop() {
-  local name="$1" pf="$PIDS/$1.pid" pid i
-  [ -s "$pf" ] || return 0
-  pid="$(cat "$pf")"
-  if ! ours "$name" "$pid"; then
-    rm -f "$pf"
-    return 0
+if [ ! -d "$KWOK_CLUSTER" ]; then
+  log "local cluster: nothing to stop (no $KWOK_CLUSTER)"
+  if [ "$purge" = 1 ] && [ -d "$CLUSTER_DIR" ]; then
+    rm -rf "$CLUSTER_DIR"
+    log "purged $CLUSTER_DIR"
   fi
-  # Grace before SIGKILL. etcd gets time to close its database cleanly.
-  # kube-apiserver keeps draining its own loopback watches for up to its
-  # request timeout (60 s) after SIGTERM; it holds no state of its own (all
-  # is in etcd), so it is killed after a short grace.
-  local grace=10
-  case "$name" in etcd) grace=30 ;; kube-apiserver) grace=5 ;; esac
-  log "stopping $name (pid $pid)"
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 $((grace * 5))); do
-    ours "$name" "$pid" || break
-    sleep 0.2
-  done
-  if ours "$name" "$pid"; then
-    log "$name still running ${grace}s after SIGTERM; sending SIGKILL"
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do ours "$name" "$pid" || break; sleep 0.2; done
-    ours "$name" "$pid" && die "could not stop $name (pid $pid)"
-  fi
-  rm -f "$pf"
-}
-
-if [ ! -d "$STATE" ]; then
-  log "local cluster: nothing to stop (no $STATE)"
   exit 0
 fi
 
-stopped=0
-for c in "${COMPONENTS[@]}"; do
-  if [ -s "$PIDS/$c.pid" ] && ours "$c" "$(cat "$PIDS/$c.pid")"; then stopped=$((stopped + 1)); fi
-  stop "$c"
-done
-if [ "$stopped" -gt 0 ]; then
-  log "local cluster stopped ($stopped processes); logs kept in $STATE/logs"
+# Stopping needs only kwokctl: never build for it.
+BIN="$(bash "$ELASTICELL_ROOT/scripts/cluster-build.sh" --cached 2>/dev/null | tail -n1)" ||
+  die "no built kwokctl to stop the cluster in $KWOK_CLUSTER with (run npm run cluster:up once, or stop its processes listed in $KWOK_CLUSTER/pids)"
+
+running="$(kwokctl get components -o wide 2>/dev/null | awk 'NR > 1 && $2 == "Ready"' | wc -l)"
+if [ "$purge" = 1 ]; then
+  # --kubeconfig: ours (deleted next), else kwokctl edits ~/.kube/config.
+  kwokctl delete cluster --kubeconfig "$KUBECONFIG_PATH" 2>&1 | kwokctl_log
+  rm -rf "$CLUSTER_DIR"
+  log "local cluster stopped ($running processes) and purged $CLUSTER_DIR (etcd data, pki, kubeconfig, logs)"
+  exit 0
+fi
+kwokctl stop cluster 2>&1 | kwokctl_log
+still="$(kwokctl get components -o wide | awk 'NR > 1 && $2 == "Ready" { print $1 }' | tr '\n' ' ')"
+[ -z "$still" ] || die "still running after kwokctl stop cluster: $still"
+if [ "$running" -gt 0 ]; then
+  log "local cluster stopped ($running processes); state and logs kept in $KWOK_CLUSTER"
 else
   log "local cluster was not running"
-fi
-
-if [ "$purge" = 1 ]; then
-  rm -rf "$STATE"
-  log "purged $STATE (etcd data, certificates, kubeconfig, logs)"
 fi

@@ -31,7 +31,7 @@ elif [ -n "$(stack_key kubernetes:renderYamlToDirectory)" ]; then
 elif [ -n "$(stack_key kubernetes:context)$(stack_key kubernetes:kubeconfig)" ]; then
   target=cluster
 else
-  die "$stack_file names no cluster: set kubernetes:context (a context of your kubeconfig) or kubernetes:kubeconfig, e.g. pulumi config set kubernetes:context <context> --stack $stack (README: From the local cluster to a real one)"
+  die "$stack_file names no cluster: set kubernetes:context (a context of your kubeconfig) or kubernetes:kubeconfig, e.g. pulumi config set kubernetes:context <context> --stack $stack (docs/configuration.md: From the local cluster to a real one)"
 fi
 
 install_deps

@@ -39,7 +39,7 @@ export function median(xs: readonly number[]): number {
     }
     const s = [...xs].sort((a, b) => a - b);
     const mid = Math.floor(s.length / 2);
-    return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+    return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** `1.23 s` above a second, `123 ms` or `1.23 ms` below. */

@@ -116,7 +116,7 @@ const { performance } = require("perf_hooks");
 const dir = process.argv[1];
 const r = (m) => require(require.resolve(m, { paths: [dir] }));
 r("typescript"); r("ts-node"); r("@pulumi/pulumi/runtime/settings");
-if (process.argv[2] === "deferred") require(dir + "/defer.js").deferUnusedImports(dir);
+if (process.argv[2] === "deferred") require(dir + "/loader/defer.js").deferUnusedImports(dir);
 const t0 = performance.now();
 r("@pulumi/policy");
 console.log(performance.now() - t0);
@@ -136,14 +136,14 @@ export async function measurePackStartup(packDir: string, reps: number): Promise
     const sdkImportEagerMs: number[] = [];
     try {
         // A current bin/, so no sample pays for a transpile.
-        await run(process.execPath, [join(packDir, "build.js"), "transpile"]);
+        await run(process.execPath, [join(packDir, "loader", "build.js"), "transpile"]);
         for (let rep = 1; rep <= reps; rep++) {
             const marked = await untilFirstLine(["--require", hook, runner, "127.0.0.1:1", packDir], packDir, env);
             const line = /ELASTICELL_MARKS (.*)/.exec(marked.stderr);
             if (line === null) {
                 throw new Error(`pack start-up: no marks on stderr:\n${marked.stderr}`);
             }
-            samples.push(stages(JSON.parse(line[1]!) as Record<string, number>));
+            samples.push(stages(JSON.parse(line[1]) as Record<string, number>));
             viaRunPolicyPackMs.push((await untilFirstLine([runner, "127.0.0.1:1", packDir], packDir, process.env)).ms);
             directMs.push((await untilFirstLine([packDir], packDir, process.env)).ms);
             for (const mode of ["deferred", "eager"] as const) {
@@ -151,7 +151,7 @@ export async function measurePackStartup(packDir: string, reps: number): Promise
                 (mode === "deferred" ? sdkImportDeferredMs : sdkImportEagerMs).push(Number(r.stdout.trim()));
             }
             progress(
-                `pack start-up ${rep}/${reps}: ${samples[samples.length - 1]!.total.toFixed(0)} ms to the port (marked), direct ${directMs[directMs.length - 1]!.toFixed(0)} ms`,
+                `pack start-up ${rep}/${reps}: ${samples[samples.length - 1].total.toFixed(0)} ms to the port (marked), direct ${directMs[directMs.length - 1].toFixed(0)} ms`,
             );
         }
     } finally {

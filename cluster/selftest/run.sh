@@ -7,12 +7,12 @@
 # through the /scale subresource. Deletes what it created at the end.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/common.sh"
+# KUBECONFIG_PATH and kc (ELASTICELL_CLUSTER_DIR picks another cluster).
+source "$ELASTICELL_ROOT/scripts/cluster/config.sh"
 
 HERE="$ELASTICELL_ROOT/cluster/selftest"
-KUBECONFIG_PATH="$ELASTICELL_ROOT/.elasticell/cluster/kubeconfig"
-BIN="$(bash "$ELASTICELL_ROOT/scripts/cluster-build.sh" | tail -n1)"
+BIN="$(bash "$ELASTICELL_ROOT/scripts/cluster-build.sh" --cached | tail -n1)" || die "no cluster binaries; run npm run cluster:up"
 NS=elasticell-selftest
-kc() { "$BIN/kubectl" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
 k() { kc -n "$NS" "$@"; }
 ok() { log "PASS: $*"; }
 fail() { die "FAIL: $*"; }

@@ -1,7 +1,8 @@
 /**
  * The drain's dynamic provider: the code Pulumi serializes into the state and runs in the
- * `pulumi-resource-pulumi-nodejs` plugin (scripts/plugins/). Self-contained: Node built-ins and
- * js-yaml only, required inside the functions, no imports of the program's modules.
+ * `pulumi-resource-pulumi-nodejs` plugin (scripts/plugins/). Self-contained: Node built-ins,
+ * js-yaml and lodash only, required inside the functions (`modules()`); of the program, only its
+ * own API-server connection (`connection.ts`, serialized with it) and types.
  *
  * A drain, for the stores of `ordinals` (highest first), one store at a time:
  * 1. read PD's stores (`GET /pd/api/v1/stores`), map each to its ordinal by its registered address
@@ -19,160 +20,18 @@
  * (`/api/v1/namespaces/<ns>/services/<cluster>-pd:2379/proxy/pd/api/v1/...`), or `apiUrl`.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { connect, kube, modules, send, type Conn } from "./connection";
+import type { DrainedStore, DrainInputs } from "./drain-types";
 
 /** Annotation: the lowest drained ordinal (the admission policy allows a decrease down to it). */
 export const DrainedDownToAnnotation = "elasticell.io/drained-down-to";
 /** Annotation: the StatefulSet generation when the drain finished; any later spec change voids the drain. */
 export const DrainedGenerationAnnotation = "elasticell.io/drained-generation";
 
-/** How the drain reaches the API server and PD. */
-export interface DrainAccess {
-    /** kubeconfig path (absolute) or contents; unset: KUBECONFIG, then ~/.kube/config. */
-    readonly kubeconfig?: string;
-    readonly context?: string;
-    /** PD's client URL, instead of the service proxy. */
-    readonly apiUrl?: string;
-}
-
-/** Inputs of the drain, resolved. */
-export interface DrainInputs {
-    readonly cluster: string;
-    readonly namespace: string;
-    readonly statefulSet: string;
-    /** Ordinals to drain, highest first. */
-    readonly ordinals: number[];
-    /** Volume claim templates of the Store StatefulSet (PVC `<template>-<sts>-<ordinal>`). */
-    readonly claimTemplates: string[];
-    readonly access: DrainAccess;
-    readonly timeoutSeconds: number;
-    readonly pollSeconds: number;
-}
-
-/** One drained store, as the drain's output records it. */
-export interface DrainedStore {
-    readonly ordinal: number;
-    readonly id: number;
-    readonly state: number;
-}
-
-interface Conn {
-    readonly server: string;
-    readonly tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };
-    readonly headers: Record<string, string>;
-}
-
-/** The API server and credentials of a kubeconfig, as client-go reads the common cases. */
-function connect(access: DrainAccess): Conn {
-    const fs = require("fs") as typeof import("fs");
-    const path = require("path") as typeof import("path");
-    const os = require("os") as typeof import("os");
-    const yaml = require("js-yaml") as typeof import("js-yaml");
-    const cp = require("child_process") as typeof import("child_process");
-    let text: string;
-    let base = process.cwd();
-    const given = access.kubeconfig ?? "";
-    if (given !== "" && !fs.existsSync(given)) {
-        text = given;
-    } else {
-        const file =
-            given !== ""
-                ? given
-                : ((process.env["KUBECONFIG"] ?? "").split(":").find((f) => f !== "" && fs.existsSync(f)) ??
-                  path.join(os.homedir(), ".kube", "config"));
-        text = fs.readFileSync(file, "utf8");
-        base = path.dirname(file);
-    }
-    type Named<T> = { name: string } & T;
-    const kc = (yaml.load(text) ?? {}) as Record<string, unknown>;
-    const find = <T>(list: unknown, name: unknown): T | undefined =>
-        ((list as Named<T>[] | undefined) ?? []).find((x) => x.name === name);
-    const ctxName = access.context ?? (kc["current-context"] as string | undefined);
-    const ctx = find<{ context: { cluster: string; user: string } }>(kc["contexts"], ctxName)?.context;
-    if (ctx === undefined) {
-        throw new Error(`the kubeconfig has no context "${ctxName ?? ""}"`);
-    }
-    const cluster = find<{ cluster: Record<string, string | boolean> }>(kc["clusters"], ctx.cluster)?.cluster ?? {};
-    const user = (find<{ user: Record<string, unknown> }>(kc["users"], ctx.user)?.user ?? {}) as Record<string, any>;
-    const file = (p: string) => fs.readFileSync(path.isAbsolute(p) ? p : path.join(base, p));
-    const data = (obj: Record<string, any>, key: string): Buffer | undefined =>
-        typeof obj[`${key}-data`] === "string"
-            ? Buffer.from(obj[`${key}-data`], "base64")
-            : typeof obj[key] === "string"
-              ? file(obj[key])
-              : undefined;
-    const headers: Record<string, string> = {};
-    let cert = data(user, "client-certificate");
-    let key = data(user, "client-key");
-    let token =
-        typeof user["token"] === "string"
-            ? user["token"]
-            : typeof user["tokenFile"] === "string"
-              ? file(user["tokenFile"]).toString("utf8").trim()
-              : undefined;
-    if (user["exec"] !== undefined) {
-        const exec = user["exec"];
-        const env = {
-            ...process.env,
-            ...Object.fromEntries(
-                ((exec.env ?? []) as { name: string; value: string }[]).map((e) => [e.name, e.value]),
-            ),
-        };
-        const out = JSON.parse(
-            cp.execFileSync(exec.command, exec.args ?? [], { env, timeout: 30_000, encoding: "utf8" }),
-        ) as { status?: Record<string, string> };
-        token = out.status?.["token"] ?? token;
-        cert =
-            out.status?.["clientCertificateData"] === undefined
-                ? cert
-                : Buffer.from(out.status["clientCertificateData"]);
-        key = out.status?.["clientKeyData"] === undefined ? key : Buffer.from(out.status["clientKeyData"]);
-    }
-    if (token !== undefined) {
-        headers["Authorization"] = `Bearer ${token}`;
-    } else if (typeof user["username"] === "string") {
-        headers["Authorization"] =
-            `Basic ${Buffer.from(`${user["username"]}:${user["password"] ?? ""}`).toString("base64")}`;
-    }
-    return {
-        server: String(cluster["server"] ?? "").replace(/\/+$/, ""),
-        tls: {
-            ca: data(cluster as Record<string, any>, "certificate-authority"),
-            cert,
-            key,
-            rejectUnauthorized: cluster["insecure-skip-tls-verify"] !== true,
-        },
-        headers,
-    };
-}
-
-/** One HTTP request with a 10 s deadline. */
-function send(
-    url: string,
-    method: string,
-    conn: Conn | undefined,
-    body?: { type: string; text: string },
-): Promise<{ status: number; body: string }> {
-    const u = new URL(url);
-    const client = (u.protocol === "https:" ? require("https") : require("http")) as typeof import("https");
-    return new Promise((resolve, reject) => {
-        const headers: Record<string, string> = {
-            Accept: "application/json",
-            ...(conn?.headers ?? {}),
-            ...(body === undefined ? {} : { "Content-Type": body.type }),
-        };
-        const req = client.request(u, { method, headers, timeout: 10_000, ...(conn?.tls ?? {}) }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        });
-        req.on("timeout", () => req.destroy(new Error(`${method} ${u.pathname}: no answer within 10 s`)));
-        req.on("error", reject);
-        req.end(body?.text);
-    });
-}
+export type { DrainAccess, DrainedStore, DrainInputs } from "./drain-types";
 
 /** PD API call `path` (after `/pd/api/v1/`): the envelope's value; retries non-leader 5xx answers. */
-async function pd(i: DrainInputs, conn: Conn, method: string, path: string): Promise<any> {
+async function pd(i: DrainInputs, conn: Conn, method: string, path: string): Promise<unknown> {
     const proxy = `${conn.server}/api/v1/namespaces/${i.namespace}/services/${i.cluster}-pd:2379/proxy`;
     const url = `${i.access.apiUrl ? i.access.apiUrl.replace(/\/+$/, "") : proxy}/pd/api/v1/${path}`;
     let last = "";
@@ -194,23 +53,6 @@ async function pd(i: DrainInputs, conn: Conn, method: string, path: string): Pro
     throw new Error(
         `PD ${method} ${path} through ${i.access.apiUrl ? i.access.apiUrl : "the API server's service proxy"} failed (${last})`,
     );
-}
-
-/** Kubernetes API call; 404 answers undefined. */
-async function kube(conn: Conn, method: string, path: string, patch?: unknown): Promise<any> {
-    const res = await send(
-        `${conn.server}${path}`,
-        method,
-        conn,
-        patch === undefined ? undefined : { type: "application/merge-patch+json", text: JSON.stringify(patch) },
-    );
-    if (res.status === 404) {
-        return undefined;
-    }
-    if (res.status >= 300) {
-        throw new Error(`${method} ${path} failed with HTTP ${res.status}: ${res.body.slice(0, 200).trim()}`);
-    }
-    return JSON.parse(res.body);
 }
 
 function progress(message: string): void {
@@ -306,7 +148,7 @@ export async function runDrain(i: DrainInputs): Promise<DrainedStore[]> {
         }
     }
     const stsPath = `/apis/apps/v1/namespaces/${ns}/statefulsets/${encodeURIComponent(sts)}`;
-    const live = await kube(conn, "GET", stsPath);
+    const live = (await kube(conn, "GET", stsPath)) as { metadata?: { generation?: number } } | undefined;
     if (live !== undefined) {
         const annotations = {
             [DrainedDownToAnnotation]: String(Math.min(...i.ordinals)),
@@ -320,7 +162,8 @@ export async function runDrain(i: DrainInputs): Promise<DrainedStore[]> {
 /** Only a change of what is drained (cluster, namespace, ordinals) makes a drain run again. */
 function changed(olds: DrainInputs, news: DrainInputs): string[] {
     const keys = ["cluster", "namespace", "statefulSet", "ordinals"] as const;
-    return keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    const { isEqual } = modules();
+    return keys.filter((k) => !isEqual(olds[k], news[k]));
 }
 
 /** The dynamic provider: create and update drain; delete leaves PD alone (a Tombstone is final). */
@@ -329,9 +172,9 @@ export const storeDrainProvider: pulumi.dynamic.ResourceProvider = {
         const stores = await runDrain(inputs);
         return { id: `${inputs.namespace}/${inputs.statefulSet}`, outs: { ...inputs, stores } };
     },
-    async diff(_id: string, olds: DrainInputs, news: DrainInputs) {
+    diff(_id: string, olds: DrainInputs, news: DrainInputs) {
         const keys = changed(olds, news);
-        return { changes: keys.length > 0, replaces: [], deleteBeforeReplace: false };
+        return Promise.resolve({ changes: keys.length > 0, replaces: [], deleteBeforeReplace: false });
     },
     async update(_id: string, _olds: DrainInputs, news: DrainInputs) {
         const stores = await runDrain(news);

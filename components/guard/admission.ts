@@ -14,7 +14,7 @@
  * object carries the StatefulSet's name but not its labels). Pure builder.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { StackAnnotation, statefulSetName, tierLabels } from "../labels";
+import { StackAnnotation, WellKnownLabels, objectRef, statefulSetName, tierLabels } from "../labels";
 import { DrainedDownToAnnotation, DrainedGenerationAnnotation } from "../drain/provider";
 import { PdMembersEnv } from "../pd";
 
@@ -66,7 +66,7 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
     const name = admissionPolicyName(args.cluster, args.namespace);
     const pd = statefulSetName(args.cluster, "pd");
     const store = statefulSetName(args.cluster, "store");
-    const ref = (sts: string) => `${args.namespace}/${sts}`;
+    const ref = (sts: string) => objectRef(args.namespace, sts);
     const labels = tierLabels(args.cluster, "guard", undefined, args.labels);
     const annotations = { ...args.annotations };
     const isDelete = "request.operation == 'DELETE'";
@@ -145,7 +145,7 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                         messageExpression:
                             `'Store replicas of ${ref(store)} cannot go down (' + string(variables.deployed) + ' -> ' + ` +
                             `string(variables.requested) + '): each cell keeps 3 raft replicas on distinct stores. ` +
-                            `Drain the stores first (store.drain, then pulumi up), then lower the replicas; see the README runbook.'`,
+                            `Drain the stores first (store.drain, then pulumi up), then lower the replicas; see docs/operations.md.'`,
                         reason: "Forbidden",
                     },
                     {
@@ -175,7 +175,7 @@ export function buildAdmissionGuard(args: AdmissionGuardArgs): AdmissionGuardMan
                 policyName: name,
                 validationActions: ["Deny"],
                 matchResources: {
-                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.namespace } },
+                    namespaceSelector: { matchLabels: { [WellKnownLabels.namespaceName]: args.namespace } },
                 },
             },
         },

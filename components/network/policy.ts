@@ -9,10 +9,12 @@
  * tier may open only the tier-to-tier flows the other profiles admit, plus DNS).
  */
 import type * as k8s from "@pulumi/kubernetes";
+import keyBy from "lodash/keyBy";
+import mapValues from "lodash/mapValues";
 import type { ClientSources, NetworkPolicyConfig } from "../config-security";
-import { statefulSetName, tierLabels, tierSelector, type TierKind } from "../labels";
+import { WellKnownLabels, statefulSetName, tierLabels, tierSelector, type TierKind } from "../labels";
 import type { ClusterContext, ContainerPort, TierProfile } from "../tier/profile";
-import type { Manifest } from "../tier/spec";
+import type { Manifest } from "../tier/manifest";
 
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 type IngressRule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
@@ -22,7 +24,7 @@ type EgressRule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 export type NetworkPolicyManifest = Manifest<k8s.types.input.networking.v1.NetworkPolicySpec>;
 
 /** Label every namespace carries with its own name (Kubernetes 1.22+). */
-export const NamespaceNameLabel = "kubernetes.io/metadata.name";
+export const NamespaceNameLabel = WellKnownLabels.namespaceName;
 
 /** DNS: UDP and TCP 53, to any address (kube-dns, NodeLocal DNSCache on a link-local address, or a custom resolver). */
 export const DnsPort = 53;
@@ -129,7 +131,7 @@ export function buildNetworkPolicies(args: NetworkPolicyArgs): Partial<Record<Ti
     if (!args.config.enabled) {
         return {};
     }
-    return Object.fromEntries(args.profiles.map((profile) => [profile.kind, policyOf(args, profile)]));
+    return mapValues(keyBy(args.profiles, "kind"), (profile) => policyOf(args, profile));
 }
 
 function policyOf(args: NetworkPolicyArgs, profile: TierProfile): NetworkPolicyManifest {

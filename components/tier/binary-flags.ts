@@ -3,17 +3,15 @@
  * stack config `<tier>.extraArgs`, shell-quoted so that no value can break out of the start
  * script's `exec` line. Pure: the profiles (`pd.ts`, `store.ts`, `proxy.ts`) call these.
  */
-import type { LogLevel } from "../config-pod-knobs";
+import type { ProxyConfig } from "../config";
 
-/** What a profile's start script and config files take from the tier's settings. */
-export interface BinaryOptions {
-    /** `--log-level`; undefined: the binary's default (info). */
-    readonly logLevel?: LogLevel;
-    /** Flags appended after the program's own, as given (quoted here). @default [] */
-    readonly extraArgs?: readonly string[];
-    /** The proxy's `supportCMDs`. @default the operator's 64 (`SupportedCommands`) */
-    readonly supportedCommands?: readonly string[];
-}
+/**
+ * What a profile's start script and config files take from the tier's settings (the schema's
+ * fields): `logLevel` (`--log-level`; undefined: the binary's default, info), `extraArgs` (flags
+ * appended after the program's own, quoted here; default none) and the proxy's `supportCMDs`
+ * (`supportedCommands`; default the operator's 64, `SupportedCommands`).
+ */
+export type BinaryOptions = Readonly<Partial<Pick<ProxyConfig, "logLevel" | "extraArgs" | "supportedCommands">>>;
 
 /** One word for a POSIX shell: single-quoted unless it is made of characters sh never interprets. */
 export function shellQuote(word: string): string {
@@ -21,7 +19,7 @@ export function shellQuote(word: string): string {
 }
 
 /** `--log-level=<level>`, or nothing when the level is left to the binary. */
-export function logLevelFlags(level: LogLevel | undefined): string[] {
+export function logLevelFlags(level: BinaryOptions["logLevel"]): string[] {
     return level === undefined ? [] : [`--log-level=${level}`];
 }
 

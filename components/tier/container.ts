@@ -8,7 +8,7 @@ import { configMapName, peerServiceName } from "../labels";
 import type { TierProfile } from "./profile";
 import { extraEnv } from "./pod-knobs";
 import { lifecycle, readinessProbe } from "./probes";
-import { PodInfoDir, StartupDir } from "./script";
+import { PodInfoDir, StartupDir, shCommand } from "./script";
 import { containerSecurityContext } from "./security";
 import type { TierSpecArgs } from "./spec-args";
 import { zoneEnv, zoneMounts, zoneTopology, zoneVolumes } from "./zone";
@@ -54,7 +54,7 @@ export function tierContainer(args: TierSpecArgs): k8s.types.input.core.v1.Conta
         name: profile.kind,
         image: settings.image,
         imagePullPolicy: settings.imagePullPolicy,
-        command: ["/bin/sh", `${StartupDir}/${scriptFileName(profile)}`],
+        command: shCommand(scriptFileName(profile)),
         ports: profile.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
         env,
         resources: settings.resources,

@@ -5,21 +5,22 @@
  * shared tier builder (`spec.ts`) calls these; the config checks are in `config-pod-knobs.ts`.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type { LogLevel } from "../config-pod-knobs";
 import type { BinaryOptions } from "./binary-flags";
+import type { TierSettings } from "./spec-args";
 
 /** The settings these builders read (every tier has them; `supportedCommands` only the proxy). */
-export interface PodKnobSettings {
-    readonly imagePullSecrets: readonly string[];
-    readonly podLabels: Readonly<Record<string, string>>;
-    readonly podAnnotations: Readonly<Record<string, string>>;
-    readonly priorityClassName?: string;
-    readonly serviceAccountName?: string;
-    readonly env: readonly { readonly name: string; readonly value: string }[];
-    readonly extraArgs: readonly string[];
-    readonly logLevel?: LogLevel;
-    readonly supportedCommands?: readonly string[];
-}
+export type PodKnobSettings = Pick<
+    TierSettings,
+    | "imagePullSecrets"
+    | "podLabels"
+    | "podAnnotations"
+    | "priorityClassName"
+    | "serviceAccountName"
+    | "env"
+    | "extraArgs"
+    | "logLevel"
+    | "supportedCommands"
+>;
 
 /** What the tier's start script and config files take from the settings. */
 export function binaryOptions(s: PodKnobSettings): BinaryOptions {

@@ -6,7 +6,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { TierProfile } from "./profile";
-import { StartupDir } from "./script";
+import { shCommand } from "./script";
 
 /** Seconds the kubelet waits after the preStop hook before SIGKILL, beyond the hook's own budget. */
 export const StopMarginSeconds = 10;
@@ -23,7 +23,7 @@ export function readinessProbe(profile: TierProfile): k8s.types.input.core.v1.Pr
     if (r.kind === "http") {
         return { httpGet: { path: r.path, port: r.port, scheme: "HTTP" }, timeoutSeconds: r.timeoutSeconds, ...timing };
     }
-    return { exec: { command: ["/bin/sh", `${StartupDir}/${r.file}`] }, timeoutSeconds: r.timeoutSeconds, ...timing };
+    return { exec: { command: shCommand(r.file) }, timeoutSeconds: r.timeoutSeconds, ...timing };
 }
 
 /** The container's lifecycle: the profile's preStop script, if any. */
@@ -31,7 +31,7 @@ export function lifecycle(profile: TierProfile): k8s.types.input.core.v1.Lifecyc
     if (profile.preStop === undefined) {
         return undefined;
     }
-    return { preStop: { exec: { command: ["/bin/sh", `${StartupDir}/${profile.preStop.file}`] } } };
+    return { preStop: { exec: { command: shCommand(profile.preStop.file) } } };
 }
 
 /**

@@ -2,6 +2,7 @@
  * What makes one tier different from another. PD, Store and Proxy are
  * profiles of the one shared tier builder (`spec.ts`); nothing else differs.
  */
+import pick from "lodash/pick";
 import type { TierKind } from "../labels";
 import type { BinaryOptions } from "./binary-flags";
 
@@ -27,6 +28,11 @@ export interface ContainerPort extends TierPort {
     readonly from: PortAccess;
 }
 
+/** The ports of a tier's headless Service: those of its container ports named, in their order. */
+export function peerPortsOf(ports: readonly ContainerPort[], names: readonly string[]): TierPort[] {
+    return ports.filter((p) => names.includes(p.name)).map((p) => pick(p, ["name", "port"]));
+}
+
 /** Everything a profile needs to know about the cluster it belongs to. */
 export interface ClusterContext {
     /** Cluster name. */
@@ -47,6 +53,15 @@ export interface TierStorage {
 export interface TierClientService {
     readonly name: (ctx: ClusterContext) => string;
     readonly ports: readonly (TierPort & { readonly targetPort: string })[];
+}
+
+/** A client Service named `name(<cluster>)` with one port, forwarded to the container port `targetPort`. */
+export function clientServiceOf(
+    name: (cluster: string) => string,
+    port: TierPort,
+    targetPort: string,
+): TierClientService {
+    return { name: (ctx) => name(ctx.cluster), ports: [{ ...port, targetPort }] };
 }
 
 /** The disruption budget of a tier, from its replica count. */

@@ -10,6 +10,11 @@ export const PodInfoDir = "/etc/podinfo";
 /** Where the ConfigMap with the start script is mounted. */
 export const StartupDir = "/usr/local/bin/startup";
 
+/** The command that runs one file of the ConfigMap mount (start script, probe, hook) with `/bin/sh`. */
+export function shCommand(file: string): string[] {
+    return ["/bin/sh", `${StartupDir}/${file}`];
+}
+
 /**
  * Script header: strict mode, and the debug run mode. While the pod carries the annotation
  * `runmode=debug`, the script idles (checking every 5 s) instead of starting the binary, so one can

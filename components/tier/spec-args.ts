@@ -2,18 +2,20 @@
  * What the shared tier builder (`spec.ts`) and its parts (`container.ts`, `volumes.ts`) take for
  * one tier: the resolved settings, derived from the config schema.
  */
-import type { ProxyConfig, StoreConfig } from "../config";
+import type { PdConfig, ProxyConfig, StoreConfig } from "../config";
 import type { ClusterContext, TierProfile } from "./profile";
+
+/** The config keys every tier has (the schema's shared tier fields). */
+type SharedKey = keyof PdConfig & keyof StoreConfig & keyof ProxyConfig;
 
 /**
  * Scheduling and sizing of one tier, as validated by the config schema (derived from it, never
- * retyped): the fields every tier shares, plus the volume of the tiers whose profile has storage.
+ * retyped): the fields every tier shares, plus those only some tiers have (the volume of PD and
+ * Store, the stores' zone discovery, the proxies' command list), absent on the others.
  */
-export type TierSettings = Omit<ProxyConfig, "service" | "supportedCommands"> & {
-    readonly supportedCommands?: ProxyConfig["supportedCommands"];
-    readonly storage?: StoreConfig["storage"];
-    readonly topology?: StoreConfig["topology"];
-};
+export type TierSettings = Pick<PdConfig | StoreConfig | ProxyConfig, SharedKey> &
+    Partial<Pick<StoreConfig, "storage" | "topology">> &
+    Partial<Pick<ProxyConfig, "supportedCommands">>;
 
 /** Options of a tier's client Service (the proxies' Redis Service). */
 export type ServiceSettings = ProxyConfig["service"];

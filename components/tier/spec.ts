@@ -5,32 +5,30 @@
  */
 import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
-import { configMapName, peerServiceName, statefulSetName, tierLabels, tierSelector } from "../labels";
+import sortBy from "lodash/sortBy";
+import {
+    PatchForceAnnotation,
+    WellKnownLabels,
+    configMapName,
+    peerServiceName,
+    statefulSetName,
+    tierLabels,
+    tierSelector,
+} from "../labels";
 import type { ClusterContext, TierProfile } from "./profile";
 import { scriptFileName, tierContainer, tierPodVolumes } from "./container";
 import { containerSecurityContext, podSecurityContext } from "./security";
 import { terminationGraceSeconds } from "./probes";
 import type { BinaryOptions } from "./binary-flags";
 import { binaryOptions, podAnnotations, podLabels, podSpecKnobs } from "./pod-knobs";
+import type { Manifest, Metadata } from "./manifest";
 import type { TierSpecArgs } from "./spec-args";
+import { claimSpec } from "./volumes";
 import { zoneInitContainers, zoneServiceAccountName, zoneTopology } from "./zone";
 
 export type { ServiceSettings, TierSettings, TierSpecArgs } from "./spec-args";
+export type { Manifest, Metadata } from "./manifest";
 export { scriptFileName } from "./container";
-
-/** Metadata of every object the builder returns. */
-export interface Metadata {
-    readonly name: string;
-    readonly namespace: string;
-    readonly labels: Record<string, string>;
-    readonly annotations: Record<string, string>;
-}
-
-/** A named object: metadata plus the fields of its kind. */
-export interface Manifest<Spec> {
-    readonly metadata: Metadata;
-    readonly spec: Spec;
-}
 
 /** The plain objects of one tier. */
 export interface TierManifests {
@@ -43,9 +41,6 @@ export interface TierManifests {
 
 /** Annotation on the pod template carrying a hash of the ConfigMap, so a script change rolls the pods. */
 export const ConfigHashAnnotation = "elasticell.io/config-hash";
-
-const HostnameTopology = "kubernetes.io/hostname";
-const ZoneTopology = "topology.kubernetes.io/zone";
 
 /**
  * The image's tag as an `app.kubernetes.io/version` value: `latest` when
@@ -71,7 +66,7 @@ function metadata(args: TierSpecArgs, name: string): Metadata {
 
 function affinity(args: TierSpecArgs): k8s.types.input.core.v1.Affinity | undefined {
     const selector = { matchLabels: tierSelector(args.ctx.cluster, args.profile.kind) };
-    const term = { labelSelector: selector, topologyKey: HostnameTopology };
+    const term = { labelSelector: selector, topologyKey: WellKnownLabels.hostname };
     switch (args.settings.antiAffinity) {
         case "required":
             return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
@@ -93,7 +88,7 @@ function topologySpread(args: TierSpecArgs): k8s.types.input.core.v1.TopologySpr
     return [
         {
             maxSkew: 1,
-            topologyKey: ZoneTopology,
+            topologyKey: WellKnownLabels.zone,
             whenUnsatisfiable: args.settings.zoneSpread === "required" ? "DoNotSchedule" : "ScheduleAnyway",
             labelSelector: { matchLabels: tierSelector(args.ctx.cluster, args.profile.kind) },
         },
@@ -115,7 +110,7 @@ export function configMapData(
 /** A stable hash of ConfigMap data (sorted keys). */
 export function configHash(data: Readonly<Record<string, string>>): string {
     const h = createHash("sha256");
-    for (const [key, value] of Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [key, value] of sortBy(Object.entries(data), ([key]) => key)) {
         h.update(key).update("\0").update(value).update("\0");
     }
     return h.digest("hex").slice(0, 16);
@@ -128,7 +123,7 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
     return {
         // The program owns its tiers: `pulumi up` takes back fields another manager changed (a
         // `kubectl scale`), which the pack and the admission policy have judged first.
-        metadata: { ...meta, annotations: { ...meta.annotations, "pulumi.com/patchForce": "true" } },
+        metadata: { ...meta, annotations: { ...meta.annotations, [PatchForceAnnotation]: "true" } },
         spec: {
             replicas: settings.replicas,
             serviceName:
@@ -175,11 +170,7 @@ function statefulSet(args: TierSpecArgs, data: Record<string, string>): TierMani
                     : [
                           {
                               metadata: { name: storage.template, labels: tierSelector(ctx.cluster, profile.kind) },
-                              spec: {
-                                  accessModes: ["ReadWriteOnce"],
-                                  storageClassName: settings.storage.className,
-                                  resources: { requests: { storage: settings.storage.size } },
-                              },
+                              spec: claimSpec(settings.storage),
                           },
                       ],
         },

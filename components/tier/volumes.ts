@@ -9,11 +9,9 @@
  * Pure builders: no resources, no config reads, no `apply`.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { statefulSetName, tierSelector } from "../labels";
-import type { Manifest, TierSpecArgs } from "./spec";
-
-/** Annotation that lets `pulumi up` take over the claim's fields from the StatefulSet controller (it created the claims of clusters deployed before the program sized them). */
-const PatchForce = "pulumi.com/patchForce";
+import { PatchForceAnnotation, statefulSetName, tierSelector } from "../labels";
+import type { Manifest } from "./manifest";
+import type { TierSettings, TierSpecArgs } from "./spec-args";
 
 /**
  * Annotation that skips the provider's readiness wait for the claim. The provider (up to
@@ -34,6 +32,19 @@ export interface ClaimSpec extends k8s.types.input.core.v1.PersistentVolumeClaim
 
 /** A PVC the program registers, with its ordinal. */
 export type ClaimManifest = Manifest<ClaimSpec> & { readonly ordinal: number };
+
+/**
+ * The spec of a tier's volume, the same in the StatefulSet's `volumeClaimTemplates` and in the
+ * claims the program registers (so the controller adopts them): one writer, the configured class
+ * (unset: the cluster's default) and size.
+ */
+export function claimSpec(storage: NonNullable<TierSettings["storage"]>): ClaimSpec {
+    return {
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: storage.className,
+        resources: { requests: { storage: storage.size } },
+    };
+}
 
 /**
  * Name of the claim the StatefulSet controller gives ordinal `ordinal` of `statefulSet` for
@@ -63,13 +74,11 @@ export function buildClaims(args: TierSpecArgs): ClaimManifest[] {
                 name: claimName(profile.storage.template, sts, ordinal),
                 namespace: ctx.namespace,
                 labels: tierSelector(ctx.cluster, profile.kind),
-                annotations: { ...args.annotations, [PatchForce]: "true", [SkipAwait]: "true" },
+                // patchForce: take the claim's fields over from the StatefulSet controller, which created the
+                // claims of clusters deployed before the program sized them.
+                annotations: { ...args.annotations, [PatchForceAnnotation]: "true", [SkipAwait]: "true" },
             },
-            spec: {
-                accessModes: ["ReadWriteOnce"],
-                storageClassName: settings.storage.className,
-                resources: { requests: { storage: settings.storage.size } },
-            },
+            spec: claimSpec(settings.storage),
         });
     }
     return out;

@@ -15,11 +15,11 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { TopologyConfig } from "../config-topology";
-import { statefulSetName, tierLabels, type TierKind } from "../labels";
+import { WellKnownLabels, statefulSetName, tierLabels, type TierKind } from "../labels";
 import type { ClusterContext, TierProfile } from "./profile";
 
 /** The node label with the node's zone (well-known, set by cloud providers). */
-export const ZoneLabel = "topology.kubernetes.io/zone";
+export const ZoneLabel = WellKnownLabels.zone;
 /** Env var with the zone in `podLabels` mode. */
 export const ZoneEnv = "ELASTICELL_ZONE";
 /** Env var with the node name in `nodeApi` mode. */

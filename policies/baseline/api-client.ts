@@ -25,6 +25,19 @@ export interface ApiResponse {
     readonly body: string;
 }
 
+/** A response callback that gathers the body as UTF-8 text and settles with it and the status. */
+export function gatherResponse(
+    resolve: (answer: ApiResponse) => void,
+    reject: (err: Error) => void,
+): (res: http.IncomingMessage) => void {
+    return (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+    };
+}
+
 /** Network-level failures: the API is down for this process, later reads fail fast. */
 const unreachableCodes = new Set([
     "ECONNREFUSED",
@@ -188,14 +201,7 @@ export class ApiClient {
                     ...(opts.auth === undefined ? {} : { auth: opts.auth }),
                     signal,
                 },
-                (res) => {
-                    const chunks: Buffer[] = [];
-                    res.on("data", (c: Buffer) => chunks.push(c));
-                    res.on("end", () =>
-                        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-                    );
-                    res.on("error", reject);
-                },
+                gatherResponse(resolve, reject),
             );
             req.on("error", reject);
             req.end();

@@ -82,7 +82,7 @@ function parseCredential(exec: ExecConfig, stdout: string, what: string): Creden
     if (s === undefined || s === null || typeof s !== "object") {
         throw new ExecCredentialError(`${what} returned no status`);
     }
-    const str = (k: string) => (typeof s[k] === "string" && s[k] !== "" ? (s[k] as string) : undefined);
+    const str = (k: string) => (typeof s[k] === "string" && s[k] !== "" ? s[k] : undefined);
     const token = str("token");
     const cert = str("clientCertificateData");
     const key = str("clientKeyData");
@@ -168,7 +168,7 @@ export function runExecPlugin(exec: ExecConfig, timeoutMs: number): Promise<Cred
                 try {
                     resolve(parseCredential(exec, stdout, what));
                 } catch (err) {
-                    reject(err as Error);
+                    reject(err instanceof Error ? err : new Error(String(err)));
                 }
             }),
         );

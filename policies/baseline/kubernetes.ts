@@ -9,19 +9,11 @@
  * (or list) per run.
  */
 import type { Connection } from "./kubeconfig";
+import { objectRef } from "../core/subject";
 import { ApiClient, type ApiClientOptions, type ApiResponse } from "./api-client";
 import { podFromManifest } from "./pods";
-import {
-    BaselineUnreadableError,
-    claimFromManifest,
-    deployedFromManifest,
-    storageClassFromManifest,
-    type Baseline,
-    type DeployedClaim,
-    type DeployedPod,
-    type DeployedStatefulSet,
-    type DeployedStorageClass,
-} from "./types";
+import { BaselineUnreadableError, claimFromManifest, deployedFromManifest, storageClassFromManifest } from "./types";
+import type { Baseline, DeployedClaim, DeployedPod, DeployedStatefulSet, DeployedStorageClass } from "./types";
 
 /** Default deadline of one API read (an exec credential plugin has its own, `DefaultExecTimeoutMs`). */
 export const DefaultTimeoutMs = 5000;
@@ -165,7 +157,7 @@ export class KubernetesBaseline implements Baseline {
 
     private async readStatefulSet(namespace: string, name: string): Promise<DeployedStatefulSet | undefined> {
         const conn = await this.api.connect();
-        const where = `statefulset ${namespace}/${name}`;
+        const where = `statefulset ${objectRef(namespace, name)}`;
         const res = await this.api.get(
             conn,
             `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/statefulsets/${encodeURIComponent(name)}`,
@@ -266,11 +258,11 @@ export class KubernetesBaseline implements Baseline {
             }
             throw new BaselineUnreadableError(
                 this.target,
-                `${denied}. The guard must see every elasticell tier of the cluster, whatever its namespace, so ` +
+                `${denied}. The policy pack must see every elasticell tier of the cluster, whatever its namespace, so ` +
                     `namespace-scoped credentials are not enough: grant get and list on ${resource} across all namespaces ` +
-                    `with a ClusterRole, e.g. \`kubectl create clusterrole elasticell-guard-read --verb=get,list ` +
+                    `with a ClusterRole, e.g. \`kubectl create clusterrole elasticell-pack-read --verb=get,list ` +
                     `--resource=statefulsets.apps,pods,persistentvolumeclaims,storageclasses.storage.k8s.io\` and \`kubectl create clusterrolebinding ` +
-                    `elasticell-guard-read --clusterrole=elasticell-guard-read --user=<user> (or --serviceaccount=<namespace>:<name>)\``,
+                    `elasticell-pack-read --clusterrole=elasticell-pack-read --user=<user> (or --serviceaccount=<namespace>:<name>)\``,
             );
         }
         throw new BaselineUnreadableError(

@@ -12,7 +12,8 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import { ApiClient } from "./api-client";
+import { pdClientServiceName, PdPorts, storeAddressPattern } from "../core/naming";
+import { ApiClient, gatherResponse, type ApiResponse } from "./api-client";
 import { DefaultTimeoutMs, KubernetesBaseline } from "./kubernetes";
 import { BaselineUnreadableError, type Baseline } from "./types";
 
@@ -56,19 +57,12 @@ export interface PdAccess {
 
 /** The API server path of PD's API call `apiPath` (e.g. `stores`) through the service proxy. */
 export function pdProxyPath(namespace: string, cluster: string, apiPath: string): string {
-    return `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(`${cluster}-pd`)}:2379/proxy/pd/api/v1/${apiPath}`;
-}
-
-function escape(s: string): string {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(pdClientServiceName(cluster))}:${PdPorts.client}/proxy/pd/api/v1/${apiPath}`;
 }
 
 /** The Store ordinal a store's address names, for this cluster and namespace. */
 export function storeOrdinal(address: string, cluster: string, namespace: string): number | undefined {
-    const sts = `${cluster}-store`;
-    const m = new RegExp(
-        `^${escape(sts)}-(0|[1-9][0-9]*)\\.${escape(sts)}-peer\\.${escape(namespace)}(\\.svc(\\.[a-z0-9.-]+)?)?:10800$`,
-    ).exec(address);
+    const m = storeAddressPattern(cluster, namespace).exec(address);
     return m === null ? undefined : Number(m[1]);
 }
 
@@ -134,20 +128,13 @@ function rbacDenial(res: { status: number; body: string }): string | undefined {
 }
 
 /** GET `url` (plain HTTP or HTTPS, accepting JSON) with a deadline: PD's override URL, not the API server. */
-export function getUrl(url: URL, timeoutMs: number): Promise<{ status: number; body: string }> {
+export function getUrl(url: URL, timeoutMs: number): Promise<ApiResponse> {
     const client = url.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
         const req = client.request(
             url,
             { method: "GET", headers: { Accept: "application/json" }, timeout: timeoutMs },
-            (res) => {
-                const chunks: Buffer[] = [];
-                res.on("data", (c: Buffer) => chunks.push(c));
-                res.on("end", () =>
-                    resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-                );
-                res.on("error", reject);
-            },
+            gatherResponse(resolve, reject),
         );
         req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
         req.on("error", reject);

@@ -2,7 +2,9 @@
  * Reading pods (API JSON) into `DeployedPod`: only their health. A pod serves when its `Ready`
  * condition is `True` and it is not being deleted.
  */
-import { at, optString, stringMap, type DeployedPod } from "./types";
+import { objectRef } from "../core/subject";
+import { at, optString, stringMap } from "./json";
+import type { DeployedPod } from "./types";
 
 function conditionTrue(status: unknown, type: string): boolean {
     const conditions = at(status, "conditions");
@@ -54,5 +56,5 @@ export function podServes(pod: DeployedPod): boolean {
 export function podStateText(pod: DeployedPod): string {
     const state = [pod.phase ?? "no phase", ...(pod.reason === undefined ? [] : [pod.reason])];
     state.push(pod.deleting ? "being deleted" : pod.ready ? "Ready" : "not Ready");
-    return `${pod.namespace}/${pod.name} (${state.join(", ")})`;
+    return `${objectRef(pod.namespace, pod.name)} (${state.join(", ")})`;
 }

@@ -9,16 +9,8 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import {
-    BaselineUnreadableError,
-    deployedFromManifest,
-    matchesSelector,
-    type Baseline,
-    type DeployedClaim,
-    type DeployedPod,
-    type DeployedStatefulSet,
-    type DeployedStorageClass,
-} from "./types";
+import { BaselineUnreadableError, deployedFromManifest, matchesSelector } from "./types";
+import type { Baseline, DeployedClaim, DeployedPod, DeployedStatefulSet, DeployedStorageClass } from "./types";
 
 const manifestFile = /\.(ya?ml|json)$/i;
 
@@ -97,17 +89,17 @@ export class RenderDirectoryBaseline implements Baseline {
     }
 
     /** Always undefined: nothing runs from a render directory, so there are no pods to check. */
-    async listPods(): Promise<readonly DeployedPod[] | undefined> {
-        return undefined;
+    listPods(): Promise<readonly DeployedPod[] | undefined> {
+        return Promise.resolve(undefined);
     }
 
     /** A render directory holds no volumes. */
-    async listClaims(): Promise<readonly DeployedClaim[] | undefined> {
-        return undefined;
+    listClaims(): Promise<readonly DeployedClaim[] | undefined> {
+        return Promise.resolve(undefined);
     }
 
     /** A render directory holds no StorageClasses (they belong to the cluster the manifests are applied to). */
-    async getStorageClass(): Promise<DeployedStorageClass | undefined> {
-        return undefined;
+    getStorageClass(): Promise<DeployedStorageClass | undefined> {
+        return Promise.resolve(undefined);
     }
 }

@@ -8,9 +8,9 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type { PolicyProviderResource } from "@pulumi/policy";
-import type { Known } from "../known";
-import { knownString } from "../known";
-import { ResourceTypes } from "../labels";
+import type { Known } from "../core/known";
+import { knownString } from "../core/known";
+import { ResourceTypes } from "../core/naming";
 import { KubernetesBaseline, type KubernetesBaselineOptions } from "./kubernetes";
 import { RenderDirectoryBaseline } from "./render-dir";
 import type { Baseline } from "./types";

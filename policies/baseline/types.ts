@@ -1,7 +1,8 @@
 /**
  * The baseline: what is deployed now, read from the deployment target rather than from the
- * program (a program can be wrong; the target cannot). See DESIGN.md, "The guard".
+ * program (a program can be wrong; the target cannot). See DESIGN.md, "Defense in depth".
  */
+import { at, objects, optString, stringList, stringMap } from "./json";
 
 /** A PVC template of a deployed StatefulSet, reduced to the fields the API server never updates. */
 export interface DeployedClaimTemplate {
@@ -189,44 +190,6 @@ export class BaselineUnreadableError extends Error {
         super(`cannot read the deployed state from ${target}: ${reason}`);
         this.name = "BaselineUnreadableError";
     }
-}
-
-/** A string-keyed map of strings; other values are dropped. */
-export function stringMap(v: unknown): Record<string, string> {
-    const out: Record<string, string> = {};
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-        for (const [k, val] of Object.entries(v)) {
-            if (typeof val === "string") {
-                out[k] = val;
-            }
-        }
-    }
-    return out;
-}
-
-function stringList(v: unknown): string[] {
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-/** A non-empty string, else undefined. */
-export function optString(v: unknown): string | undefined {
-    return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-/** `obj.a.b.c`, or undefined where a step is not an object. */
-export function at(obj: unknown, ...path: readonly string[]): unknown {
-    let v = obj;
-    for (const k of path) {
-        if (v === null || typeof v !== "object" || Array.isArray(v)) {
-            return undefined;
-        }
-        v = (v as Record<string, unknown>)[k];
-    }
-    return v;
-}
-
-function objects(v: unknown): object[] {
-    return Array.isArray(v) ? v.filter((x): x is object => x !== null && typeof x === "object") : [];
 }
 
 function containers(podSpec: unknown): DeployedContainer[] {

@@ -1,11 +1,11 @@
 /**
  * `elasticell-image-pinned` (advisory, stack policy): elasticell images carry a version tag or
  * digest, not `:latest`. One violation per cluster and problem lists every tier it concerns
- * (`../tier-findings.ts`), so a default stack gets one line, not one per tier.
+ * (`../core/tier-findings.ts`), so a default stack gets one line, not one per tier.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { readKnown } from "../known";
-import { collapsedPolicy } from "../tier-findings";
+import { readKnown } from "../core/known";
+import { collapsedPolicy } from "../core/tier-findings";
 
 /** Policy name. */
 export const imagePinnedName = "elasticell-image-pinned";

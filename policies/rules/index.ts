@@ -13,7 +13,7 @@ import { storeNoScaleIn } from "./store-no-scale-in";
 import { tierOwner } from "./tier-owner";
 import { volumeGrowth } from "./volume-growth";
 
-/** The policies of the `elasticell` pack: mandatory guards first, then advisory checks. */
+/** The policies of the `elasticell` pack: mandatory rules first, then advisory checks. */
 export const allPolicies: Policies = [
     pdReplicasFixed,
     storeNoScaleIn,

@@ -13,14 +13,14 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { DeployedClaimTemplate, DeployedStatefulSet } from "../baseline/types";
-import { changedKeys, listText, mapText, sameList } from "../compare";
-import type { GuardConfig } from "../config";
-import { defaultGuardDeps, makeStatefulSetGuard, type GuardDeps, type StatefulSetCase } from "../guard";
-import { readPlain } from "../known";
-import { StatefulTiers } from "../labels";
-import { whyReplace } from "../messages";
-import { compareQuantities, sameQuantity } from "../quantity";
-import type { ClaimTemplateInputs, StatefulSetInputs } from "../statefulset";
+import { changedKeys, listText, mapText, sameList } from "../core/compare";
+import type { PackConfig } from "../core/config";
+import { defaultRuleDeps, makeStatefulSetRule, type RuleDeps, type StatefulSetCase } from "../core/mandatory-rule";
+import { readPlain } from "../core/known";
+import { StatefulTiers } from "../core/naming";
+import { whyReplace } from "../core/messages";
+import { compareQuantities, sameQuantity } from "../core/quantity";
+import type { ClaimTemplateInputs, StatefulSetInputs } from "../core/statefulset";
 
 /** Policy name. */
 export const noStatefulReplaceName = "elasticell-no-stateful-replace";
@@ -45,7 +45,7 @@ interface Difference {
     readonly instead: string;
 }
 
-type Case = StatefulSetCase<GuardConfig, ImmutablePlan>;
+type Case = StatefulSetCase<PackConfig, ImmutablePlan>;
 
 const newCluster = "a different value needs a new cluster under a new name and a data migration";
 
@@ -204,8 +204,8 @@ const description =
     "A deployed PD or Store StatefulSet must keep the fields whose change makes the provider replace it.";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
-export function makeNoStatefulReplace(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
-    return makeStatefulSetGuard(
+export function makeNoStatefulReplace(deps: RuleDeps = defaultRuleDeps()): ResourceValidationPolicy {
+    return makeStatefulSetRule(
         { name: noStatefulReplaceName, description, tiers: StatefulTiers, readPlan, judge },
         deps,
     );

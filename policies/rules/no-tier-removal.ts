@@ -7,34 +7,23 @@
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { targetOf, type Target } from "../baseline/resolve";
 import { BaselineUnreadableError, type DeployedStatefulSet } from "../baseline/types";
-import { guardSchemaProperties, type GuardConfig } from "../config";
-import {
-    defaultGuardDeps,
-    reportGuarded,
-    reportUnknown,
-    reportUnreadable,
-    subjectOf,
-    type GuardDeps,
-    type GuardRun,
-} from "../guard";
-import { knownString } from "../known";
-import { AppName, LabelKeys, ResourceTypes, StackAnnotation, StatefulTiers } from "../labels";
-import { overrideHowTo, whyTierRemoval } from "../messages";
-import { overrideExample, type OverrideScope } from "../override";
-import {
-    configuredStack,
-    stackFromAnnotations,
-    stackSchemaProperties,
-    type StackConfig,
-    type StackIdentity,
-} from "../stack-identity";
-import { objectRef, tierOfLabels } from "../statefulset";
+import { packSchemaProperties, type PackConfig } from "../core/config";
+import { defaultRuleDeps, reportMandatory, reportUnknown, reportUnreadable } from "../core/mandatory-rule";
+import type { RuleDeps, RuleRun } from "../core/mandatory-rule";
+import { knownString } from "../core/known";
+import { AppName, LabelKeys, ResourceTypes, StackAnnotation, StatefulTiers } from "../core/naming";
+import { overrideHowTo, whyTierRemoval } from "../core/messages";
+import { overrideExample, type OverrideScope } from "../core/override";
+import { configuredStack, stackFromAnnotations, stackSchemaProperties } from "../core/stack-identity";
+import type { StackConfig, StackIdentity } from "../core/stack-identity";
+import { tierOfLabels, type StatefulSetInputs } from "../core/statefulset";
+import { objectRef, tierSubject } from "../core/subject";
 
 /** Policy name. */
 export const noTierRemovalName = "elasticell-no-tier-removal";
 
 /** Config of this rule. */
-export interface NoTierRemovalConfig extends GuardConfig, StackConfig {}
+export interface NoTierRemovalConfig extends PackConfig, StackConfig {}
 
 interface Plan {
     /** `ns/name` of every StatefulSet in the plan, whatever its target. */
@@ -49,7 +38,7 @@ interface Plan {
     readonly unknown: string[];
 }
 
-function readPlan(resources: readonly PolicyResource[], deps: GuardDeps): Plan {
+function readPlan(resources: readonly PolicyResource[], deps: RuleDeps): Plan {
     const plan: Plan = {
         objects: new Set(),
         targets: new Map(),
@@ -77,8 +66,9 @@ function readPlan(resources: readonly PolicyResource[], deps: GuardDeps): Plan {
             continue;
         }
         const target = addTarget(targetOf(r.provider, deps.projectDir));
-        const name = knownString(() => r.props["metadata"]?.["name"]);
-        const ns = knownString(() => r.props["metadata"]?.["namespace"]);
+        const props = r.props as StatefulSetInputs;
+        const name = knownString(() => props.metadata?.name);
+        const ns = knownString(() => props.metadata?.namespace);
         if (!name.known || !ns.known) {
             plan.unknown.push(`StatefulSet ${r.name}: ${!name.known ? name.detail : ns.known ? "" : ns.detail}`);
             continue;
@@ -86,8 +76,8 @@ function readPlan(resources: readonly PolicyResource[], deps: GuardDeps): Plan {
         const namespace = ns.value ?? target?.namespace ?? "default";
         plan.namespaces.add(namespace);
         plan.objects.add(objectRef(namespace, name.value ?? r.name));
-        const labels = knownString(() => r.props["metadata"]?.["labels"]?.[LabelKeys.name]);
-        const owner = knownString(() => r.props["metadata"]?.["annotations"]?.[StackAnnotation]);
+        const labels = knownString(() => props.metadata?.labels?.[LabelKeys.name]);
+        const owner = knownString(() => props.metadata?.annotations?.[StackAnnotation]);
         if (labels.known && labels.value === AppName && owner.known && owner.value !== undefined) {
             plan.owners.add(owner.value);
         }
@@ -98,16 +88,16 @@ function readPlan(resources: readonly PolicyResource[], deps: GuardDeps): Plan {
     return plan;
 }
 
-function identityOf(config: NoTierRemovalConfig, deps: GuardDeps, plan: Plan): StackIdentity | undefined {
+function identityOf(config: NoTierRemovalConfig, deps: RuleDeps, plan: Plan): StackIdentity | undefined {
     return configuredStack(config, deps.context()) ?? stackFromAnnotations(plan.owners, "the planned StatefulSets");
 }
 
-function projectOf(args: StackValidationArgs, deps: GuardDeps): string | undefined {
+function projectOf(args: StackValidationArgs, deps: RuleDeps): string | undefined {
     return deps.context().project ?? args.stackTags.get("pulumi:project");
 }
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
-export function makeNoTierRemoval(deps: GuardDeps = defaultGuardDeps()): StackValidationPolicy {
+export function makeNoTierRemoval(deps: RuleDeps = defaultRuleDeps()): StackValidationPolicy {
     const description =
         "A plan must not delete a deployed PD or Store StatefulSet of an elasticell cluster owned by this stack.";
     return {
@@ -115,11 +105,11 @@ export function makeNoTierRemoval(deps: GuardDeps = defaultGuardDeps()): StackVa
         description,
         enforcementLevel: "mandatory",
         configSchema: {
-            properties: { ...guardSchemaProperties, ...stackSchemaProperties },
+            properties: { ...packSchemaProperties, ...stackSchemaProperties },
         },
         validateStack: async (args, reportViolation) => {
             const config = args.getConfig<NoTierRemovalConfig>();
-            const run: GuardRun = { rule: noTierRemovalName, reporter: { reportViolation, description }, config, deps };
+            const run: RuleRun = { rule: noTierRemovalName, reporter: { reportViolation, description }, config, deps };
             const plan = readPlan(args.resources, deps);
             const identity = identityOf(config, deps, plan);
             const project = projectOf(args, deps);
@@ -144,7 +134,7 @@ export function makeNoTierRemoval(deps: GuardDeps = defaultGuardDeps()): StackVa
 }
 
 function judge(
-    run: GuardRun,
+    run: RuleRun,
     sts: DeployedStatefulSet,
     target: string,
     plan: Plan,
@@ -163,13 +153,13 @@ function judge(
     if (owner === undefined) {
         return;
     }
-    const subject = subjectOf(id.cluster, id.tier, ref);
+    const subject = tierSubject(id.cluster, id.tier, ref);
     const scope: OverrideScope = { cluster: id.cluster, tier: id.tier };
     if (identity === undefined) {
         if (project !== undefined && !owner.startsWith(`${project}/`)) {
             return;
         }
-        reportGuarded(
+        reportMandatory(
             run,
             `${subject} (owned by ${owner}, ${sts.replicas} replicas, in ${target}) is not in this plan, and the pack ` +
                 "cannot tell which stack is running (the engine and the environment did not say), so it cannot rule out " +
@@ -187,7 +177,7 @@ function judge(
         return;
     }
     const tierName = id.tier === "pd" ? "PD" : "Store";
-    reportGuarded(
+    reportMandatory(
         run,
         `${subject}: deployed with ${sts.replicas} replicas in ${target} and owned by this stack (${owner}, from ` +
             `${identity.source}), but this plan no longer has it, so it would be deleted (cluster renamed or removed?).\n` +

@@ -1,22 +1,22 @@
 /**
  * `elasticell-pd-replicas-fixed` (mandatory): the PD size of a deployed cluster never changes.
  * The deployed size is PD's member list (`--initial-cluster` of the live tier), else the live
- * replicas, else its volumes (see `deployed-size.ts`), so a `kubectl scale` of PD is drift to
+ * replicas, else its volumes (see `core/deployed-size.ts`), so a `kubectl scale` of PD is drift to
  * undo, never a new size to keep.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import type { GuardConfig } from "../config";
-import { listText } from "../deployed-size";
-import { defaultGuardDeps, type GuardDeps } from "../guard";
-import { makeReplicaGuard, transitionText } from "../replica-guard";
-import { removedPods, whyPdFixed } from "../messages";
+import type { PackConfig } from "../core/config";
+import { listText } from "../core/deployed-size";
+import { defaultRuleDeps, type RuleDeps } from "../core/mandatory-rule";
+import { makeReplicaRule, transitionText } from "../core/replica-rules";
+import { removedPods, whyPdFixed } from "../core/messages";
 
 /** Policy name. */
 export const pdReplicasFixedName = "elasticell-pd-replicas-fixed";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
-export function makePdReplicasFixed(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
-    return makeReplicaGuard<GuardConfig>(
+export function makePdReplicasFixed(deps: RuleDeps = defaultRuleDeps()): ResourceValidationPolicy {
+    return makeReplicaRule<PackConfig>(
         {
             name: pdReplicasFixedName,
             description: "PD replicas of a deployed elasticell cluster must stay at the size of its member list.",

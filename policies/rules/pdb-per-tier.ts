@@ -1,9 +1,16 @@
 /** `elasticell-pdb-per-tier` (advisory, stack policy): each elasticell tier has a PodDisruptionBudget. */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { knownString, readKnown } from "../known";
-import { ResourceTypes, tierSelector } from "../labels";
+import { knownString, readKnown } from "../core/known";
+import { ResourceTypes, tierSelector } from "../core/naming";
 import { matchesSelector } from "../baseline/types";
-import { objectRef, tierOfLabels } from "../statefulset";
+import { tierOfLabels, type ObjectMetaInputs, type StatefulSetInputs } from "../core/statefulset";
+
+/** The subset of `policy/v1` PodDisruptionBudget inputs the rule reads. */
+interface PdbInputs {
+    readonly metadata?: ObjectMetaInputs;
+    readonly spec?: { readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> } };
+}
+import { objectRef, tierSubject } from "../core/subject";
 
 /** Policy name. */
 export const pdbPerTierName = "elasticell-pdb-per-tier";
@@ -24,10 +31,9 @@ export const pdbPerTier: StackValidationPolicy = {
             if (r.type !== ResourceTypes.podDisruptionBudget) {
                 continue;
             }
-            const ns = knownString(() => r.props["metadata"]?.["namespace"]);
-            const labels = readKnown(
-                () => ({ ...(r.props["spec"]?.["selector"]?.["matchLabels"] ?? {}) }) as Record<string, string>,
-            );
+            const props = r.props as PdbInputs;
+            const ns = knownString(() => props.metadata?.namespace);
+            const labels = readKnown(() => ({ ...(props.spec?.selector?.matchLabels ?? {}) }));
             if (ns.known && labels.known) {
                 pdbs.push({ namespace: ns.value, matchLabels: labels.value });
             }
@@ -36,10 +42,11 @@ export const pdbPerTier: StackValidationPolicy = {
             if (r.type !== ResourceTypes.statefulSet) {
                 continue;
             }
-            const labels = readKnown(() => ({ ...(r.props["metadata"]?.["labels"] ?? {}) }) as Record<string, string>);
+            const props = r.props as StatefulSetInputs;
+            const labels = readKnown(() => ({ ...(props.metadata?.labels ?? {}) }));
             const id = labels.known ? tierOfLabels(labels.value) : undefined;
-            const ns = knownString(() => r.props["metadata"]?.["namespace"]);
-            const name = knownString(() => r.props["metadata"]?.["name"]);
+            const ns = knownString(() => props.metadata?.namespace);
+            const name = knownString(() => props.metadata?.name);
             if (id === undefined || !ns.known || !name.known) {
                 continue;
             }
@@ -49,7 +56,7 @@ export const pdbPerTier: StackValidationPolicy = {
             }
             const stsName = name.value ?? r.name;
             reportViolation(
-                `elasticell cluster "${id.cluster}", tier ${id.tier}, StatefulSet ${objectRef(ns.value ?? "<default>", stsName)}: ` +
+                `${tierSubject(id.cluster, id.tier, objectRef(ns.value ?? "<default>", stsName))}: ` +
                     `no PodDisruptionBudget (policy/v1) in its namespace selects ${JSON.stringify(selector)}. Without one a ` +
                     `node drain can evict several ${id.tier} pods at once, breaking PD quorum or taking 2 of a cell's 3 raft ` +
                     `replicas offline. Add a PodDisruptionBudget named ${stsName} with that selector and maxUnavailable: 1.`,

@@ -1,11 +1,11 @@
 /**
  * `elasticell-resource-requests` (advisory, stack policy): every elasticell container requests cpu
  * and memory. One violation per cluster and problem lists every tier it concerns
- * (`../tier-findings.ts`), so a default stack gets one line, not one per tier.
+ * (`../core/tier-findings.ts`), so a default stack gets one line, not one per tier.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { readKnown } from "../known";
-import { collapsedPolicy, listText } from "../tier-findings";
+import { readKnown } from "../core/known";
+import { collapsedPolicy, listText } from "../core/tier-findings";
 
 /** Policy name. */
 export const resourceRequestsName = "elasticell-resource-requests";

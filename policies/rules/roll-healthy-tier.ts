@@ -7,13 +7,14 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { podServes, podStateText } from "../baseline/pods";
 import type { DeployedContainer, DeployedPodTemplate, DeployedStatefulSet } from "../baseline/types";
-import { changedKeys, deepContains, sameList } from "../compare";
-import type { GuardConfig } from "../config";
-import { defaultGuardDeps, makeStatefulSetGuard, type GuardDeps, type StatefulSetCase } from "../guard";
-import { readPlain } from "../known";
-import { LabelKeys, StatefulTiers, tierSelector, type TierKind } from "../labels";
-import { whyRollUnhealthy } from "../messages";
-import type { ContainerInputs, StatefulSetInputs } from "../statefulset";
+import { changedKeys, deepContains, sameList } from "../core/compare";
+import type { PackConfig } from "../core/config";
+import { defaultRuleDeps, makeStatefulSetRule, type RuleDeps, type StatefulSetCase } from "../core/mandatory-rule";
+import { readPlain } from "../core/known";
+import { LabelKeys, podName, StatefulTiers, tierSelector, type TierKind } from "../core/naming";
+import { objectRef } from "../core/subject";
+import { whyRollUnhealthy } from "../core/messages";
+import type { ContainerInputs, StatefulSetInputs } from "../core/statefulset";
 
 /** Policy name. */
 export const rollHealthyTierName = "elasticell-roll-healthy-tier";
@@ -30,7 +31,7 @@ interface PlannedTemplate {
     readonly containers: readonly PlannedContainer[];
 }
 
-type Case = StatefulSetCase<GuardConfig, PlannedTemplate>;
+type Case = StatefulSetCase<PackConfig, PlannedTemplate>;
 
 function pick(list: readonly ContainerInputs[] | undefined, init: boolean): PlannedContainer[] {
     return Array.from({ length: list?.length ?? 0 }, (_, i) => {
@@ -110,9 +111,9 @@ async function notServing(c: Case, tier: TierKind, sts: DeployedStatefulSet | un
     const sorted = [...pods].sort((a, b) => a.name.localeCompare(b.name));
     const out = sorted.filter((p) => !podServes(p)).map((p) => ({ name: p.name, text: podStateText(p) }));
     for (let i = 0; sts !== undefined && i < sts.replicas; i++) {
-        const name = `${sts.name}-${i}`;
+        const name = podName(sts.name, i);
         if (!pods.some((p) => p.name === name)) {
-            out.push({ name, text: `${c.namespace}/${name} (missing: no pod)` });
+            out.push({ name, text: `${objectRef(c.namespace, name)} (missing: no pod)` });
         }
     }
     return out;
@@ -154,11 +155,8 @@ const description =
     "A plan may roll the pods of a PD or Store tier only while every pod of that tier and of PD is Ready.";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
-export function makeRollHealthyTier(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
-    return makeStatefulSetGuard(
-        { name: rollHealthyTierName, description, tiers: StatefulTiers, readPlan, judge },
-        deps,
-    );
+export function makeRollHealthyTier(deps: RuleDeps = defaultRuleDeps()): ResourceValidationPolicy {
+    return makeStatefulSetRule({ name: rollHealthyTierName, description, tiers: StatefulTiers, readPlan, judge }, deps);
 }
 
 /** The rule as the pack runs it. */

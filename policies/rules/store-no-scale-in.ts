@@ -3,25 +3,26 @@
  * live replicas or the tier's volumes, whichever is larger: no scale-in without draining, no new
  * StatefulSet over more volumes than it asks for) nor below `storeMinReplicas` (at least 3).
  * A scale-in passes without break-glass only when PD, read live (`baseline/pd.ts`), reports every
- * removed store Tombstone and enough stores stay Up (`drained.ts`): the `store.drain` step of the
+ * removed store Tombstone and enough stores stay Up (`core/drained.ts`): the `store.drain` step of the
  * program gets it there. A break-glass override lowers Store by one store per run; it never lifts
  * the floor.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { DefaultStoreMinReplicas, storeMinReplicas, type GuardConfig } from "../config";
+import { DefaultStoreMinReplicas, storeMinReplicas, type PackConfig } from "../core/config";
 import { BaselineUnreadableError } from "../baseline/types";
 import { readPdStores } from "../baseline/pd";
-import { listText } from "../deployed-size";
-import { judgeDrain } from "../drained";
-import { defaultGuardDeps, type GuardDeps, type Problem } from "../guard";
-import { makeReplicaGuard, requestedText, transitionText, type ReplicaCase } from "../replica-guard";
-import { removedPods, whyStoreFloor, whyStoreNoScaleIn } from "../messages";
+import { listText } from "../core/deployed-size";
+import { judgeDrain } from "../core/drained";
+import { defaultRuleDeps, type RuleDeps, type Problem } from "../core/mandatory-rule";
+import { makeReplicaRule, requestedText, transitionText, type ReplicaCase } from "../core/replica-rules";
+import { removedPods, whyStoreFloor, whyStoreNoScaleIn } from "../core/messages";
+import { podName, PdPorts } from "../core/naming";
 
 /** Policy name. */
 export const storeNoScaleInName = "elasticell-store-no-scale-in";
 
 /** Config of this rule. */
-export interface StoreNoScaleInConfig extends GuardConfig {
+export interface StoreNoScaleInConfig extends PackConfig {
     /** Fewest stores allowed, first deployment included; never below 3. @default 3 */
     readonly storeMinReplicas?: number;
     /** PD's client URL, instead of the API server's service proxy (setups without services/proxy rights). */
@@ -33,7 +34,7 @@ function scaleIn(c: ReplicaCase<StoreNoScaleInConfig>, n: number, how: string, p
     const size = c.size!;
     const pods = removedPods(c.name, size.replicas ?? 0, requested);
     const orphaned = size.volumes.filter((v) => v.ordinal >= requested).map((v) => v.name);
-    const first = `${c.name}-${n - 1}`;
+    const first = podName(c.name, n - 1);
     const drain = Array.from({ length: n - requested }, (_, i) => n - 1 - i);
     const effects = [
         ...(pods.length > 0 ? [`Kubernetes would delete ${listText(pods)} at once`] : []),
@@ -84,8 +85,8 @@ async function pdVerdict(
 }
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
-export function makeStoreNoScaleIn(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
-    return makeReplicaGuard<StoreNoScaleInConfig>(
+export function makeStoreNoScaleIn(deps: RuleDeps = defaultRuleDeps()): ResourceValidationPolicy {
+    return makeReplicaRule<StoreNoScaleInConfig>(
         {
             name: storeNoScaleInName,
             description:
@@ -100,7 +101,7 @@ export function makeStoreNoScaleIn(deps: GuardDeps = defaultGuardDeps()): Resour
                 },
                 pdApiUrl: {
                     type: "string",
-                    description: "PD's client URL (http://host:2379), read instead of the API server's service proxy.",
+                    description: `PD's client URL (http://host:${PdPorts.client}), read instead of the API server's service proxy.`,
                 },
             },
             judge: async (c) => {

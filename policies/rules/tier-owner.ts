@@ -1,35 +1,36 @@
 /**
  * `elasticell-tier-owner` (mandatory): a plan may only change a deployed PD or Store StatefulSet
  * that this stack owns, i.e. whose `elasticell.io/pulumi-stack` annotation is `<project>/<stack>`
- * of the running stack (see `stack-identity.ts`). A live object owned by another stack, or by no
+ * of the running stack (see `core/stack-identity.ts`). A live object owned by another stack, or by no
  * stack at all, is refused: adopting it could resize or roll a running tier.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import type { GuardConfig } from "../config";
-import { defaultGuardDeps, labelled, makeStatefulSetGuard, type GuardDeps, type StatefulSetCase } from "../guard";
-import { knownString, type Known } from "../known";
-import { StackAnnotation, StatefulTiers } from "../labels";
-import { whyAdoption } from "../messages";
+import type { PackConfig } from "../core/config";
 import {
-    configuredStack,
-    stackFromAnnotations,
-    stackSchemaProperties,
-    type StackConfig,
-    type StackIdentity,
-} from "../stack-identity";
-import type { StatefulSetInputs } from "../statefulset";
+    defaultRuleDeps,
+    labelled,
+    makeStatefulSetRule,
+    type RuleDeps,
+    type StatefulSetCase,
+} from "../core/mandatory-rule";
+import { knownString, type Known } from "../core/known";
+import { StackAnnotation, StatefulTiers } from "../core/naming";
+import { whyAdoption } from "../core/messages";
+import { configuredStack, stackFromAnnotations, stackSchemaProperties } from "../core/stack-identity";
+import type { StackConfig, StackIdentity } from "../core/stack-identity";
+import type { StatefulSetInputs } from "../core/statefulset";
 
 /** Policy name. */
 export const tierOwnerName = "elasticell-tier-owner";
 
 /** Config of this rule. */
-export interface TierOwnerConfig extends GuardConfig, StackConfig {}
+export interface TierOwnerConfig extends PackConfig, StackConfig {}
 
 /** The running stack: config, then run context, then the planned object's own annotation. */
 function runningStack(
     props: StatefulSetInputs,
     config: TierOwnerConfig,
-    deps: GuardDeps,
+    deps: RuleDeps,
 ): Known<StackIdentity | undefined> {
     const known = configuredStack(config, deps.context());
     if (known !== undefined) {
@@ -91,9 +92,9 @@ function judge(c: StatefulSetCase<TierOwnerConfig, StackIdentity | undefined>): 
 const description = "A plan must not change a deployed PD or Store StatefulSet that another stack, or no stack, owns.";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
-export function makeTierOwner(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
+export function makeTierOwner(deps: RuleDeps = defaultRuleDeps()): ResourceValidationPolicy {
     const rule = { name: tierOwnerName, description, tiers: StatefulTiers, extraSchema: stackSchemaProperties };
-    return makeStatefulSetGuard({ ...rule, readPlan: runningStack, judge }, deps);
+    return makeStatefulSetRule({ ...rule, readPlan: runningStack, judge }, deps);
 }
 
 /** The rule as the pack runs it. */

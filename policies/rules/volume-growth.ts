@@ -19,24 +19,18 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { Baseline, DeployedClaim } from "../baseline/types";
 import { BaselineUnreadableError } from "../baseline/types";
-import { plannedClaim, PersistentVolumeClaim, type ClaimInputs, type PlannedClaim } from "../claim";
-import { guardSchemaProperties, type GuardConfig } from "../config";
-import {
-    defaultGuardDeps,
-    labelled,
-    reportGuarded,
-    reportUnknown,
-    reportUnreadable,
-    type GuardDeps,
-    type GuardRun,
-} from "../guard";
-import { deployedSize } from "../deployed-size";
-import { statefulSetName, StatefulTiers, type TierKind } from "../labels";
-import { overrideHowTo, whyPdFixed } from "../messages";
-import { overrideExample } from "../override";
-import { compareQuantities, sameQuantity } from "../quantity";
-import { validateResourceOfType } from "../sdk";
-import { objectRef, plannedName, plannedNamespace, tierOfLabels } from "../statefulset";
+import { plannedClaim, PersistentVolumeClaim, type ClaimInputs, type PlannedClaim } from "../core/claim";
+import { packSchemaProperties, type PackConfig } from "../core/config";
+import { defaultRuleDeps, plannedRef, reportMandatory, reportUnknown, reportUnreadable } from "../core/mandatory-rule";
+import { unknownDetail, type RuleDeps, type RuleRun } from "../core/mandatory-rule";
+import { deployedSize } from "../core/deployed-size";
+import { OrdinalPattern, statefulSetName, StatefulTiers, type TierKind } from "../core/naming";
+import { overrideHowTo, whyPdFixed } from "../core/messages";
+import { overrideExample } from "../core/override";
+import { compareQuantities, sameQuantity } from "../core/quantity";
+import { validateResourceOfType } from "../core/sdk";
+import { plannedName, plannedNamespace, tierOfLabels } from "../core/statefulset";
+import { tierSubject } from "../core/subject";
 import { targetOf } from "../baseline/resolve";
 
 /** Policy name. */
@@ -155,7 +149,7 @@ export function claimOrdinal(claim: string, statefulSet: string): { template: st
     const suffix = `-${statefulSet}-`;
     const at = claim.lastIndexOf(suffix);
     const digits = at <= 0 ? "" : claim.slice(at + suffix.length);
-    if (!/^(0|[1-9][0-9]*)$/.test(digits)) {
+    if (!new RegExp(`^${OrdinalPattern}$`).test(digits)) {
         return undefined;
     }
     return { template: claim.slice(0, at), ordinal: Number(digits) };
@@ -196,12 +190,12 @@ const description =
     "A PD or Store volume may only grow, in place, where its StorageClass allows expansion; never shrink or change class.";
 
 /** Builds the rule with the given dependencies (tests pass an in-memory baseline). */
-export function makeVolumeGrowth(deps: GuardDeps = defaultGuardDeps()): ResourceValidationPolicy {
+export function makeVolumeGrowth(deps: RuleDeps = defaultRuleDeps()): ResourceValidationPolicy {
     return {
         name: volumeGrowthName,
         description,
         enforcementLevel: "mandatory",
-        configSchema: { properties: { ...guardSchemaProperties } },
+        configSchema: { properties: { ...packSchemaProperties } },
         validateResource: validateResourceOfType(
             PersistentVolumeClaim,
             async (props: ClaimInputs, args, reportViolation) => {
@@ -209,33 +203,22 @@ export function makeVolumeGrowth(deps: GuardDeps = defaultGuardDeps()): Resource
                 if (id === undefined || !(StatefulTiers as readonly TierKind[]).includes(id.tier)) {
                     return;
                 }
-                const run: GuardRun = {
+                const run: RuleRun = {
                     rule: volumeGrowthName,
                     reporter: { reportViolation, description, urn: args.urn },
-                    config: args.getConfig<GuardConfig>(),
+                    config: args.getConfig<PackConfig>(),
                     deps,
                 };
                 const meta = { metadata: props.metadata };
                 const name = plannedName(meta);
                 const target = targetOf(args.provider, deps.projectDir);
                 const namespace = plannedNamespace(meta, target.known ? target.value.namespace : undefined);
-                const ref = objectRef(
-                    namespace.known ? namespace.value : "<unknown>",
-                    name.known ? (name.value ?? args.name) : "<unknown>",
-                );
-                const subject = `elasticell cluster "${id.cluster}", tier ${id.tier}, PersistentVolumeClaim ${ref}`;
+                const ref = plannedRef({ name, namespace, target }, args.name);
+                const subject = tierSubject(id.cluster, id.tier, ref, "PersistentVolumeClaim");
                 const scope = { cluster: id.cluster, tier: id.tier };
                 const planned = plannedClaim(props);
                 if (!planned.known || !name.known || !namespace.known || !target.known) {
-                    const fields = [
-                        planned,
-                        labelled("metadata.name", name),
-                        labelled("metadata.namespace", namespace),
-                        labelled("the provider", target),
-                    ];
-                    reportUnknown(run, subject, fields.flatMap((k) => (k.known ? [] : [k.detail])).join("; "), {
-                        scope,
-                    });
+                    reportUnknown(run, subject, unknownDetail(planned, { name, namespace, target }), { scope });
                     return;
                 }
                 const claimName = name.value ?? args.name;
@@ -251,7 +234,7 @@ export function makeVolumeGrowth(deps: GuardDeps = defaultGuardDeps()): Resource
                             ? await newPdMember(baseline, id.cluster, namespace.value, claimName, subject)
                             : undefined;
                     if (member !== undefined) {
-                        reportGuarded(
+                        reportMandatory(
                             run,
                             `${member}\n${overrideHowTo(volumeGrowthName, overrideExample(volumeGrowthName, scope, deps.now()))}`,
                             { scope },
@@ -265,7 +248,7 @@ export function makeVolumeGrowth(deps: GuardDeps = defaultGuardDeps()): Resource
                     throw err;
                 }
                 for (const message of problems) {
-                    reportGuarded(run, message, { scope, notOverridable: apiRefuses });
+                    reportMandatory(run, message, { scope, notOverridable: apiRefuses });
                 }
             },
         ),

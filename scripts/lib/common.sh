@@ -67,8 +67,9 @@ run_step() {
 # Pulumi state: PULUMI_BACKEND_URL or your `pulumi login` when there is one, else
 # the project's file backend with the dev passphrase (scripts/lib/state.sh).
 source "$ELASTICELL_ROOT/scripts/lib/state.sh"
-# The local cluster's kubeconfig (npm run cluster:up writes it).
-ELASTICELL_KUBECONFIG="$ELASTICELL_ROOT/.elasticell/cluster/kubeconfig"
+# The local cluster's kubeconfig (npm run cluster:up writes it; state dir
+# ELASTICELL_CLUSTER_DIR, see scripts/cluster/config.sh).
+ELASTICELL_KUBECONFIG="${ELASTICELL_CLUSTER_DIR:-$ELASTICELL_ROOT/.elasticell/cluster}/kubeconfig"
 
 # install_deps: npm ci for the program and the policy pack when their lock
 # file changed since the last install (or nothing is installed yet).
@@ -87,15 +88,15 @@ install_deps() {
 }
 
 # build_policy_pack: type-check and compile policies/ to policies/bin when its
-# sources changed (policies/build.js keeps the hash of the sources in
+# sources changed (policies/loader/build.js keeps the hash of the sources in
 # bin/.sources.sha). The pack's entry (policies/main.js) checks the same stamp
 # on every start and transpiles a stale bin/ itself, so an unscripted
 # `pulumi preview --policy-pack policies` never runs a stale build either;
 # compiling here adds tsc's type errors, and keeps the first preview fast.
 build_policy_pack() {
   local pack="$ELASTICELL_ROOT/policies"
-  if ! node "$pack/build.js" check; then
-    run_step "compiling the policy pack (policies/bin)" node "$pack/build.js" tsc
+  if ! node "$pack/loader/build.js" check; then
+    run_step "compiling the policy pack (policies/bin)" node "$pack/loader/build.js" tsc
   fi
 }
 

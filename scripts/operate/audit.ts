@@ -8,6 +8,7 @@
  * mandatory violation listed, 2 when the analysis could not run.
  */
 import * as path from "node:path";
+import partition from "lodash/partition";
 import { parseAnalyzeOutput, violationLine } from "./audit-report";
 import { runMain } from "./run-main";
 import { parseCli, runPulumi } from "./stack";
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
         opts.projectDir,
     );
     const violations = parseAnalyzeOutput(r.stdout);
-    const mandatory = violations.filter((v) => v.level === "mandatory");
+    const [mandatory, advisory] = partition(violations, (v) => v.level === "mandatory");
     if (r.code !== 0 && mandatory.length === 0) {
         process.stderr.write(
             `audit: pulumi policy analyze failed (exit ${r.code}) without a policy violation:\n${r.stderr.trim() || r.stdout.trim()}\n`,
@@ -33,7 +34,6 @@ async function main(): Promise<number> {
         );
         return mandatory.length === 0 ? 0 : 1;
     }
-    const advisory = violations.filter((v) => v.level !== "mandatory");
     const lines = [
         `audit of stack ${opts.stack} against policies/ (pulumi policy analyze: state inputs vs the live cluster)`,
     ];

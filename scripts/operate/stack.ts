@@ -146,11 +146,11 @@ export function parseCli(argv: readonly string[], usage: string): CliOptions {
     let json = false;
     let projectDir = RepoRoot;
     for (let i = 0; i < argv.length; i++) {
-        const a = argv[i]!;
+        const a = argv[i];
         if (a === "--json") {
             json = true;
         } else if (a === "--cwd" && argv[i + 1] !== undefined) {
-            projectDir = path.resolve(argv[++i]!);
+            projectDir = path.resolve(argv[++i]);
         } else if (a.startsWith("-") || stack !== undefined) {
             throw new Error(`unexpected argument ${a}\nusage: ${usage}`);
         } else {

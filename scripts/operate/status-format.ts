@@ -1,4 +1,5 @@
 /** The terminal text of a status report: a table per tier, then PD and its stores, then the verdict. */
+import sortBy from "lodash/sortBy";
 import { desiredReplicas, problems, type StatusReport, type TierStatus } from "./status-model";
 
 /** Left-aligned columns, two spaces apart. */
@@ -9,7 +10,7 @@ export function table(rows: readonly (readonly string[])[]): string[] {
     }
     return rows.map((r) =>
         r
-            .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+            .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
             .join("  ")
             .trimEnd(),
     );
@@ -81,14 +82,13 @@ export function formatStatus(r: StatusReport): string {
         lines.push(
             `PD API (${pd.source}): ${pd.bootstrapped ? "bootstrapped" : "not bootstrapped"}, ${pd.cellCount ?? "?"} cells, replicasNotFullCellCount ${pd.replicasNotFullCellCount ?? "?"}`,
         );
-        const rows = [...pd.stores]
-            .sort((a, b) => (a.ordinal ?? 1e9) - (b.ordinal ?? 1e9) || a.id - b.id)
-            .map((s) => [
-                s.ordinal === undefined ? s.address : `${r.cluster}-store-${s.ordinal}`,
-                String(s.id),
-                s.state,
-                s.leaderCount === undefined ? "?" : String(s.leaderCount),
-            ]);
+        // This cluster's stores by ordinal, then other addresses; a re-registered ordinal by PD ID.
+        const rows = sortBy(pd.stores, [(s) => s.ordinal ?? Infinity, (s) => s.id]).map((s) => [
+            s.ordinal === undefined ? s.address : `${r.cluster}-store-${s.ordinal}`,
+            String(s.id),
+            s.state,
+            s.leaderCount === undefined ? "?" : String(s.leaderCount),
+        ]);
         lines.push(...table([["STORE", "PD ID", "STATE", "LEADERS"], ...rows]).map((l) => `  ${l}`));
     } else {
         lines.push(

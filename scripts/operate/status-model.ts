@@ -55,6 +55,12 @@ export interface StatusReport {
     readonly pd: PdView;
 }
 
+/** What `npm run status -- --json` prints: the report, its verdict and the problems behind it. */
+export interface StatusJson extends StatusReport {
+    readonly healthy: boolean;
+    readonly problems: readonly string[];
+}
+
 /** The replicas a tier should have Ready: the larger of what the stack and the live object ask. */
 export function desiredReplicas(t: TierStatus): number {
     return Math.max(t.stackReplicas, t.liveReplicas ?? 0);

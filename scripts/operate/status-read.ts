@@ -3,6 +3,7 @@
  * (through the pack's Kubernetes baseline, so the cluster is the one the provider uses), PD's
  * members, stores and system summary (pd-read.ts). Reads run in parallel with short deadlines.
  */
+import escapeRegExp from "lodash/escapeRegExp";
 import { KubernetesBaseline } from "../../policies/baseline/kubernetes";
 import { podStateText } from "../../policies/baseline/pods";
 import type { DeployedClaim, DeployedStatefulSet } from "../../policies/baseline/types";
@@ -13,13 +14,9 @@ import { Tiers, type StackInfo, type TierKind } from "./stack";
 /** Deadline of one Kubernetes read. */
 const KubeTimeoutMs = 5000;
 
-function escape(s: string): string {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** The claims a StatefulSet's templates name: `<template>-<statefulset>-<ordinal>`. */
 export function tierClaims(sts: string, templates: readonly string[], claims: readonly DeployedClaim[]): ClaimStatus[] {
-    const names = templates.map((t) => new RegExp(`^${escape(`${t}-${sts}-`)}(0|[1-9][0-9]*)$`));
+    const names = templates.map((t) => new RegExp(`^${escapeRegExp(`${t}-${sts}-`)}(0|[1-9][0-9]*)$`));
     return claims
         .filter((c) => names.some((re) => re.test(c.name)))
         .map((c) => ({

@@ -4,7 +4,7 @@
  * `replicasNotFullCellCount`. Reads the stack's outputs and config, never runs the program.
  * Exit 0 when healthy, 1 when not (the reasons are listed), 2 when the stack cannot be read.
  */
-import { problems } from "./status-model";
+import { problems, type StatusJson } from "./status-model";
 import { formatStatus } from "./status-format";
 import { readStatus } from "./status-read";
 import { runMain } from "./run-main";
@@ -16,9 +16,8 @@ async function main(): Promise<number> {
     const report = await readStatus(info);
     const found = problems(report);
     if (opts.json) {
-        process.stdout.write(
-            `${JSON.stringify({ ...report, healthy: found.length === 0, problems: found }, null, 2)}\n`,
-        );
+        const json: StatusJson = { ...report, healthy: found.length === 0, problems: found };
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else {
         process.stdout.write(`${formatStatus(report)}\n`);
     }

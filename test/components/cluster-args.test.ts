@@ -128,8 +128,8 @@ describe("CellCluster args: bad args", () => {
         assert.ok(pulumi.ResourceError.isInstance(error));
         const text = (error as Error).message;
         assert.match(text, /\(2 problems\)/);
-        assert.match(text, /  - args\.namespace: is a pulumi Output or a promise/);
-        assert.match(text, /  - args\.store\.replicas: is a pulumi Output or a promise/);
+        assert.match(text, / {2}- args\.namespace: is a pulumi Output or a promise/);
+        assert.match(text, / {2}- args\.store\.replicas: is a pulumi Output or a promise/);
         assert.equal(resources.filter((r) => r.type !== Types.cluster).length, 0);
     });
 });

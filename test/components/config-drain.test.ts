@@ -1,18 +1,9 @@
 /** `store.drain`, `store.drainTimeoutSeconds` and `pd.apiUrl` (components/config-drain.ts). */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { StackConfigError, parseStackConfig } from "../../components/config";
+import { parseStackConfig } from "../../components/config";
 import { drainOrdinals } from "../../components/config-drain";
-
-function problems(raw: unknown): string {
-    try {
-        parseStackConfig(raw);
-    } catch (err) {
-        assert.ok(err instanceof StackConfigError, String(err));
-        return err.message;
-    }
-    assert.fail(`expected ${JSON.stringify(raw)} to be refused`);
-}
+import { problems } from "../helpers/config-refusal";
 
 describe("stack config: store.drain", () => {
     it("defaults to no drain, a 1800 s deadline and no PD override", () => {

@@ -1,20 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { StackConfigError, StackConfigSchema, parseStackConfig } from "../../components/config";
+import { StackConfigSchema, parseStackConfig } from "../../components/config";
 import { configPath } from "../../components/config-errors";
 import { applyConfigFix, fixCommands, parseConfigPath } from "../helpers/config-fixes";
 import { projectFile, stackConfig } from "../helpers/stacks";
+import { problems } from "../helpers/config-refusal";
 
 /** Parses and returns the error text, or fails the test when parsing succeeds. */
-function problems(raw: unknown): string {
-    try {
-        parseStackConfig(raw);
-    } catch (err) {
-        assert.ok(err instanceof StackConfigError, `expected StackConfigError, got ${String(err)}`);
-        return err.message;
-    }
-    assert.fail(`expected ${JSON.stringify(raw)} to be refused`);
-}
 
 describe("stack config: defaults", () => {
     it("an empty config gives the documented defaults", () => {

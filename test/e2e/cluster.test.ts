@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as k8s from "@kubernetes/client-node";
+import { upOnCluster } from "../helpers/e2e-project";
 import { EngineProject } from "../helpers/engine";
 import {
     kubectl,
@@ -248,11 +249,7 @@ describe("engine, local cluster", () => {
             { name: "beta", namespace: ns, createNamespace: false },
             { kubeconfig: c.kubeconfig },
         );
-        await b.init();
-        const up = await b.up(policy);
-        assert.equal(up.code, 0, up.output);
-        await waitForReadyPods(c, ns, "beta", "pd", 3);
-        await waitForReadyPods(c, ns, "beta", "store", 3);
+        await upOnCluster(b, c, { namespace: ns, cluster: "beta" }, policy, { pd: 3, store: 3 });
         assert.equal((await tierPods(c, ns, "alpha", "store")).length, 8, "the first cluster keeps its stores");
         const preview = await a.preview(policy);
         assert.equal(preview.code, 0, preview.output);

@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { EngineProject } from "../helpers/engine";
+import type { EngineProject } from "../helpers/engine";
+import { initProject } from "../helpers/e2e-project";
+import { renderedOf } from "../helpers/e2e-rendered";
 import { ProjectRoot } from "../helpers/stacks";
 
 const example = {
@@ -20,22 +22,21 @@ describe("engine, render target: examples/basic uses the library", () => {
     let project: EngineProject;
 
     before(async () => {
-        project = new EngineProject("example", { "elasticell-basic:namespace": "e2e-example" }, "render", example);
-        await project.init();
+        project = await initProject("example", { "elasticell-basic:namespace": "e2e-example" }, "render", example);
     });
     after(async () => project.dispose());
 
     it("pulumi up renders the cluster with the example's args and exports its endpoints", async () => {
         const up = await project.up();
         assert.equal(up.code, 0, up.output);
-        const store = project.rendered("StatefulSet", "demo-store");
-        assert.equal(store.metadata.namespace, "e2e-example");
-        assert.equal(store.spec.replicas, 5);
-        assert.equal(store.metadata.labels.team, "storage");
-        assert.equal(store.metadata.annotations["elasticell.io/pulumi-stack"], "elasticell-basic/example");
-        assert.equal(project.rendered("StatefulSet", "demo-proxy").spec.replicas, 2);
-        assert.equal(project.rendered("StatefulSet", "demo-pd").spec.replicas, 3);
-        assert.equal(project.rendered("Namespace", "e2e-example").kind, "Namespace");
+        const store = renderedOf(project, "StatefulSet", "demo-store");
+        assert.equal(store.metadata?.namespace, "e2e-example");
+        assert.equal(store.spec?.replicas, 5);
+        assert.equal(store.metadata?.labels?.["team"], "storage");
+        assert.equal(store.metadata?.annotations?.["elasticell.io/pulumi-stack"], "elasticell-basic/example");
+        assert.equal(renderedOf(project, "StatefulSet", "demo-proxy").spec?.replicas, 2);
+        assert.equal(renderedOf(project, "StatefulSet", "demo-pd").spec?.replicas, 3);
+        assert.equal(renderedOf(project, "Namespace", "e2e-example").kind, "Namespace");
         assert.deepEqual(await project.outputs(), {
             redisEndpoint: "demo-cell.e2e-example.svc:6379",
             pdClientUrl: "http://demo-pd.e2e-example.svc:2379",

@@ -1,13 +1,15 @@
 /**
- * Issue "guard always on", through the real engine and CLI against the local
- * cluster: every path that could take a PD or Store tier down is refused, with
- * or without `--policy-pack`, and the refused change changes nothing. Each test
- * names the path it closes; `policies/README.md` has the table of paths.
+ * The guard (the in-cluster admission policy) with the other two layers (the pack at preview, the
+ * program), through the real engine and CLI against the local cluster (issue "guard always on"):
+ * every path that could take a PD or Store tier down is refused, with or without `--policy-pack`,
+ * and the refused change changes nothing. Each test names the path it closes; `policies/README.md`
+ * has the table of paths.
  */
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { upOnCluster } from "../helpers/e2e-project";
 import { EngineProject } from "../helpers/engine";
 import { kubectl, testCluster, tierPods, waitForReadyPods, type TestCluster } from "../helpers/cluster";
 
@@ -68,11 +70,7 @@ describe("engine, local cluster: no path takes a stateful tier down", () => {
             { name: "gamma", namespace: ns, pd: quick, store: { ...quick, replicas: 4 } },
             { kubeconfig: c.kubeconfig },
         );
-        await g.init();
-        const up = await g.up(policy);
-        assert.equal(up.code, 0, up.output);
-        await waitForReadyPods(c, ns, "gamma", "pd", 3);
-        await waitForReadyPods(c, ns, "gamma", "store", 4);
+        await upOnCluster(g, c, { namespace: ns, cluster: "gamma" }, policy, { pd: 3, store: 4 });
     });
     after(async () => {
         await kubectl(c, ["uncordon", "kwok-node-0", "kwok-node-1", "kwok-node-2"]);

@@ -14,8 +14,11 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { EngineProject, requireToolchain } from "../helpers/engine";
+import sumBy from "lodash/sumBy";
+import type { StatusJson, TierStatus } from "../../scripts/operate/status-model";
 import { kubectl, testCluster, waitForReadyPods, type TestCluster } from "../helpers/cluster";
+import { upOnCluster } from "../helpers/e2e-project";
+import { EngineProject, requireToolchain } from "../helpers/engine";
 import { PdDouble, StoreState, storeAddress } from "../helpers/pd-double";
 import { ProjectRoot } from "../helpers/stacks";
 
@@ -58,10 +61,22 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
         });
     }
 
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const statusJson = async (): Promise<{ code: number; report: any; output: string }> => {
+    const statusJson = async (): Promise<{ code: number; report: StatusJson; output: string }> => {
         const r = await tool("status", "--json");
-        return { code: r.code, report: JSON.parse(r.stdout), output: r.output };
+        return { code: r.code, report: JSON.parse(r.stdout) as StatusJson, output: r.output };
+    };
+
+    /** The report's row of `tier`; fails the test when the tier is missing. */
+    const tierOf = (report: StatusJson, tier: TierStatus["tier"]): TierStatus => {
+        const t = report.tiers.find((x) => x.tier === tier);
+        assert.ok(t !== undefined, `tier ${tier} in ${JSON.stringify(report.tiers)}`);
+        return t;
+    };
+
+    /** PD as status read it, narrowed to reachable; fails the test when PD was not reachable. */
+    const reachablePd = (report: StatusJson) => {
+        assert.ok(report.pd.reachable, `PD reachable: ${JSON.stringify(report.pd)}`);
+        return report.pd;
     };
 
     /** Sets the Ready condition of a pod, as a kubelet reports a failing readiness probe. */
@@ -94,12 +109,11 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
             { name: cluster, namespace: ns, pd: { ...quick, apiUrl: pdUrl }, store: quick },
             { kubeconfig: c.kubeconfig },
         );
-        await p.init();
-        const up = await p.up(["--policy-pack", "policies"]);
-        assert.equal(up.code, 0, up.output);
-        await waitForReadyPods(c, ns, cluster, "pd", 3);
-        await waitForReadyPods(c, ns, cluster, "store", 3);
-        await waitForReadyPods(c, ns, cluster, "proxy", 1);
+        await upOnCluster(p, c, { namespace: ns, cluster }, ["--policy-pack", "policies"], {
+            pd: 3,
+            store: 3,
+            proxy: 1,
+        });
     });
     after(async () => {
         await pd.stop();
@@ -119,18 +133,15 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
             ["store", 3],
             ["proxy", 1],
         ] as const) {
-            const t = report.tiers.find((x: { tier: string }) => x.tier === tier);
+            const t = tierOf(report, tier);
             assert.deepEqual([t.stackReplicas, t.liveReplicas, t.ready], [n, n, n], tier);
         }
-        assert.equal(report.tiers.find((x: { tier: string }) => x.tier === "store").claims.length, 3);
-        assert.equal(report.pd.reachable, true);
-        assert.equal(report.pd.replicasNotFullCellCount, 0);
-        assert.deepEqual(
-            report.pd.stores.map((s: { ordinal: number; state: string }) => `${s.ordinal}:${s.state}`).sort(),
-            ["0:Up", "1:Up", "2:Up"],
-        );
+        assert.equal(tierOf(report, "store").claims.length, 3);
+        const pdView = reachablePd(report);
+        assert.equal(pdView.replicasNotFullCellCount, 0);
+        assert.deepEqual(pdView.stores.map((s) => `${s.ordinal}:${s.state}`).sort(), ["0:Up", "1:Up", "2:Up"]);
         assert.equal(
-            report.pd.stores.reduce((a: number, s: { leaderCount: number }) => a + s.leaderCount, 0),
+            sumBy(pdView.stores, (s) => s.leaderCount ?? 0),
             6,
             "leader counts: one leader per cell",
         );
@@ -149,7 +160,7 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
     });
 
     it("PD reports a store Offline and a cell missing replicas: status exits non-zero naming both", async () => {
-        const cell = [...pd.cells.values()][0]!;
+        const cell = [...pd.cells.values()][0];
         const peers = cell.peers;
         const store1 = pd.storeByAddress(storeAddress(cluster, ns, 1))!;
         cell.peers = peers.slice(0, 2);
@@ -202,7 +213,7 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
         pd.addStore(storeAddress(cluster, ns, 3));
         const { code, report, output } = await statusJson();
         assert.equal(code, 0, output);
-        const store = report.tiers.find((x: { tier: string }) => x.tier === "store");
+        const store = tierOf(report, "store");
         assert.deepEqual([store.stackReplicas, store.liveReplicas, store.ready], [3, 4, 4]);
         assert.match((await tool("status")).stdout, /drift: store runs 4 replicas/);
     });
@@ -221,10 +232,10 @@ describe("engine, local cluster: npm run status and npm run audit", () => {
         assert.equal(report.pd.reachable, false);
         assert.match(report.pd.source, /service proxy of https:\/\/127\.0\.0\.1:\d+ \(service e2e-ops\/opr-pd:2379\)/);
         assert.ok(
-            report.problems.some((x: string) => /^PD not reachable: .+; store states unknown$/.test(x)),
+            report.problems.some((x) => /^PD not reachable: .+; store states unknown$/.test(x)),
             output,
         );
         // The tiers are still read and shown.
-        assert.equal(report.tiers.find((x: { tier: string }) => x.tier === "pd").ready, 3);
+        assert.equal(tierOf(report, "pd").ready, 3);
     });
 });

@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { EngineProject } from "../helpers/engine";
+import type { EngineProject } from "../helpers/engine";
+import { initProject } from "../helpers/e2e-project";
+import { configData, renderedOf } from "../helpers/e2e-rendered";
 
 const extraArgs = ["--log-file=/var/lib/store/cell.log", `--label=it's "quoted" and spaced`];
 
@@ -12,7 +14,7 @@ describe("engine, render target: pod knobs", () => {
     let project: EngineProject;
 
     before(async () => {
-        project = new EngineProject("knobs", {
+        project = await initProject("knobs", {
             name: "knobs",
             namespace: "knobs-ns",
             pd: { logLevel: "warn", service: { type: "NodePort" }, priorityClassName: "db-critical" },
@@ -27,7 +29,6 @@ describe("engine, render target: pod knobs", () => {
             proxy: { supportedCommands: ["ping", "get", "set"], service: { type: "LoadBalancer" } },
             networkPolicy: { proxyClients: { allowAll: true } },
         });
-        await project.init();
     });
     after(async () => project.dispose());
 
@@ -35,26 +36,28 @@ describe("engine, render target: pod knobs", () => {
         const up = await project.up();
         assert.equal(up.code, 0, up.output);
 
-        const store = project.rendered("StatefulSet", "knobs-store").spec.template;
-        assert.deepEqual(store.spec.imagePullSecrets, [{ name: "regcred" }]);
-        assert.equal(store.spec.serviceAccountName, "cells");
-        assert.equal(store.metadata.labels["example.com/pool"], "gold");
-        assert.equal(store.metadata.annotations["prometheus.io/scrape"], "true");
-        assert.deepEqual(store.spec.containers[0].env.at(-1), { name: "GOGC", value: "200" });
-        const script: string = project.rendered("ConfigMap", "knobs-store").data["store_start_script.sh"];
+        const store = renderedOf(project, "StatefulSet", "knobs-store").spec?.template;
+        assert.deepEqual(store?.spec?.imagePullSecrets, [{ name: "regcred" }]);
+        assert.equal(store?.spec?.serviceAccountName, "cells");
+        assert.equal(store?.metadata?.labels?.["example.com/pool"], "gold");
+        assert.equal(store?.metadata?.annotations?.["prometheus.io/scrape"], "true");
+        assert.deepEqual(store?.spec?.containers[0]?.env?.at(-1), { name: "GOGC", value: "200" });
+        const script = configData(project, "knobs-store", "store_start_script.sh");
         assert.ok(
             script.includes(`  --log-file=/var/lib/store/cell.log \\\n  '--label=it'\\''s "quoted" and spaced'`),
             script,
         );
 
-        const pd = project.rendered("StatefulSet", "knobs-pd").spec.template;
-        assert.equal(pd.spec.priorityClassName, "db-critical");
-        assert.match(project.rendered("ConfigMap", "knobs-pd").data["pd_start_script.sh"], /--log-level=warn/);
-        assert.equal(project.rendered("Service", "knobs-pd").spec.type, "NodePort");
+        const pd = renderedOf(project, "StatefulSet", "knobs-pd").spec?.template;
+        assert.equal(pd?.spec?.priorityClassName, "db-critical");
+        assert.match(configData(project, "knobs-pd", "pd_start_script.sh"), /--log-level=warn/);
+        assert.equal(renderedOf(project, "Service", "knobs-pd").spec?.type, "NodePort");
 
-        const proxyConfig = JSON.parse(project.rendered("ConfigMap", "knobs-proxy").data["proxy-config.json"]);
+        const proxyConfig = JSON.parse(configData(project, "knobs-proxy", "proxy-config.json")) as {
+            supportCMDs?: unknown;
+        };
         assert.deepEqual(proxyConfig.supportCMDs, ["ping", "get", "set"]);
-        assert.equal(project.rendered("Service", "knobs-cell").spec.type, "LoadBalancer");
+        assert.equal(renderedOf(project, "Service", "knobs-cell").spec?.type, "LoadBalancer");
 
         // Rendering assigns no load balancer: the output exists and is empty.
         const outputs = await project.outputs();

@@ -9,12 +9,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EngineProject } from "../helpers/engine";
+import { renderedOf } from "../helpers/e2e-rendered";
 
 const policy = ["--policy-pack", "policies"];
 
 describe("engine, render target: the policy pack", () => {
     let p: EngineProject;
-    const rendered = (tier: string) => p.rendered("StatefulSet", `demo-${tier}`).spec.replicas as number;
+    const rendered = (tier: string) => renderedOf(p, "StatefulSet", `demo-${tier}`).spec?.replicas;
 
     /** Sets config, expects preview and up to be refused, nothing to change, then restores the value. */
     async function refused(path: string, value: string, restore: string, expected: RegExp[]) {
@@ -43,7 +44,7 @@ describe("engine, render target: the policy pack", () => {
     }
 
     before(async () => {
-        p = new EngineProject("policy", { name: "demo", namespace: "guarded" });
+        p = new EngineProject("policy", { name: "demo", namespace: "pack-e2e" });
         await p.init();
         const up = await p.up(policy);
         assert.equal(up.code, 0, up.output);
@@ -51,7 +52,7 @@ describe("engine, render target: the policy pack", () => {
     after(async () => p.dispose());
 
     it("refuses PD 3 -> 5", async () => {
-        await refused("pd.replicas", "5", "3", [/elasticell-pd-replicas-fixed/, /guarded\/demo-pd/, /3 → 5|3 -> 5/]);
+        await refused("pd.replicas", "5", "3", [/elasticell-pd-replicas-fixed/, /pack-e2e\/demo-pd/, /3 → 5|3 -> 5/]);
     });
 
     it("refuses PD 3 -> 1", async () => {
@@ -67,7 +68,7 @@ describe("engine, render target: the policy pack", () => {
         assert.equal(rendered("store"), 4);
         await refused("store.replicas", "3", "4", [
             /elasticell-store-no-scale-in/,
-            /guarded\/demo-store/,
+            /pack-e2e\/demo-store/,
             /4 → 3|4 -> 3/,
             /Tombstone/,
         ]);
@@ -80,7 +81,7 @@ describe("engine, render target: the policy pack", () => {
         assert.equal(rendered("proxy"), 1);
         await passes("store.image", "deepfabric/cell:v2");
         assert.equal(
-            p.rendered("StatefulSet", "demo-store").spec.template.spec.containers[0].image,
+            renderedOf(p, "StatefulSet", "demo-store").spec?.template.spec?.containers[0]?.image,
             "deepfabric/cell:v2",
         );
     });

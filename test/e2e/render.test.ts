@@ -9,27 +9,23 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fixCommands } from "../helpers/config-fixes";
 import { EngineProject, requireToolchain } from "../helpers/engine";
+import { initProject } from "../helpers/e2e-project";
+import { configData, renderedObjectsOf, renderedOf } from "../helpers/e2e-rendered";
 
 const pdList = (ns: string) => [0, 1, 2].map((i) => `demo-pd-${i}.demo-pd-peer.${ns}.svc:20800`).join(",");
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const storeScript = (cm: any): string => cm.data["store_start_script.sh"];
 
 describe("engine, render target: deploy, update in place, destroy", () => {
     let project: EngineProject;
 
-    before(async () => {
-        project = new EngineProject("e2e", { name: "demo", namespace: "e2e-ns" });
-        await project.init();
-    });
+    before(async () => (project = await initProject("e2e", { name: "demo", namespace: "e2e-ns" })));
     after(async () => project.dispose());
 
     it("pulumi up renders every object with the computed addresses", async () => {
         const up = await project.up();
         assert.equal(up.code, 0, up.output);
 
-        const kinds = project
-            .renderedObjects()
-            .map((o) => `${o.kind}/${o.metadata.name}`)
+        const kinds = renderedObjectsOf(project)
+            .map((o) => `${o.kind}/${o.metadata?.name}`)
             .sort();
         assert.deepEqual(kinds, [
             "ConfigMap/demo-pd",
@@ -60,47 +56,46 @@ describe("engine, render target: deploy, update in place, destroy", () => {
             "ValidatingAdmissionPolicyBinding/elasticell-guard.e2e-ns.demo",
         ]);
 
-        const pdScript: string = project.rendered("ConfigMap", "demo-pd").data["pd_start_script.sh"];
+        const pdScript = configData(project, "demo-pd", "pd_start_script.sh");
         const members = [0, 1, 2].map((i) => `demo-pd-${i}=http://demo-pd-${i}.demo-pd-peer.e2e-ns.svc:2380`).join(",");
         assert.ok(pdScript.includes('--initial-cluster="${PD_INITIAL_CLUSTER}"'), pdScript);
-        const pdEnv = project.rendered("StatefulSet", "demo-pd").spec.template.spec.containers[0].env;
+        const pdEnv = renderedOf(project, "StatefulSet", "demo-pd").spec?.template.spec?.containers[0]?.env;
         assert.deepEqual(
-            pdEnv.find((e: { name: string }) => e.name === "PD_INITIAL_CLUSTER"),
+            pdEnv?.find((e) => e.name === "PD_INITIAL_CLUSTER"),
             { name: "PD_INITIAL_CLUSTER", value: members },
         );
-        assert.ok(storeScript(project.rendered("ConfigMap", "demo-store")).includes(`--pd=${pdList("e2e-ns")}`));
-        assert.deepEqual(
-            JSON.parse(project.rendered("ConfigMap", "demo-proxy").data["proxy-config.json"]).pdAddrs,
-            pdList("e2e-ns").split(","),
-        );
+        assert.ok(configData(project, "demo-store", "store_start_script.sh").includes(`--pd=${pdList("e2e-ns")}`));
+        const proxyConfig = JSON.parse(configData(project, "demo-proxy", "proxy-config.json")) as { pdAddrs?: unknown };
+        assert.deepEqual(proxyConfig.pdAddrs, pdList("e2e-ns").split(","));
 
-        const pd = project.rendered("StatefulSet", "demo-pd");
-        const store = project.rendered("StatefulSet", "demo-store");
-        assert.equal(pd.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi");
-        assert.equal(store.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "10Gi");
-        assert.deepEqual(store.spec.persistentVolumeClaimRetentionPolicy, {
+        const pd = renderedOf(project, "StatefulSet", "demo-pd");
+        const store = renderedOf(project, "StatefulSet", "demo-store");
+        assert.equal(pd.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.["storage"], "1Gi");
+        assert.equal(store.spec?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.["storage"], "10Gi");
+        assert.deepEqual(store.spec?.persistentVolumeClaimRetentionPolicy, {
             whenDeleted: "Retain",
             whenScaled: "Retain",
         });
-        assert.deepEqual(store.spec.selector.matchLabels, {
+        assert.deepEqual(store.spec?.selector.matchLabels, {
             "app.kubernetes.io/name": "elasticell",
             "app.kubernetes.io/instance": "demo",
             "app.kubernetes.io/component": "store",
         });
-        assert.equal(project.rendered("Service", "demo-cell").spec.ports[0].port, 6379);
-        assert.equal(project.rendered("Service", "demo-pd-peer").spec.publishNotReadyAddresses, true);
-        assert.equal(project.rendered("StatefulSet", "demo-proxy").spec.serviceName, "demo-proxy-peer");
-        assert.equal(project.rendered("Service", "demo-proxy-peer").spec.clusterIP, "None");
-        const storePolicy = project.rendered("NetworkPolicy", "demo-store");
-        assert.deepEqual(storePolicy.spec.policyTypes, ["Ingress", "Egress"]);
+        assert.equal(renderedOf(project, "Service", "demo-cell").spec?.ports?.[0]?.port, 6379);
+        assert.equal(renderedOf(project, "Service", "demo-pd-peer").spec?.publishNotReadyAddresses, true);
+        assert.equal(renderedOf(project, "StatefulSet", "demo-proxy").spec?.serviceName, "demo-proxy-peer");
+        assert.equal(renderedOf(project, "Service", "demo-proxy-peer").spec?.clusterIP, "None");
+        const storePolicy = renderedOf(project, "NetworkPolicy", "demo-store");
+        assert.deepEqual(storePolicy.spec?.policyTypes, ["Ingress", "Egress"]);
         assert.deepEqual(
-            storePolicy.spec.ingress.map((r: { ports: { port: number }[] }) => r.ports[0].port),
+            storePolicy.spec?.ingress?.map((r) => r.ports?.[0]?.port),
             [10800, 6370],
         );
-        for (const sts of [pd, store, project.rendered("StatefulSet", "demo-proxy")]) {
-            assert.equal(sts.spec.template.spec.securityContext.seccompProfile.type, "RuntimeDefault");
-            assert.deepEqual(sts.spec.template.spec.containers[0].securityContext.capabilities.drop, ["ALL"]);
-            assert.equal(sts.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation, false);
+        for (const sts of [pd, store, renderedOf(project, "StatefulSet", "demo-proxy")]) {
+            const pod = sts.spec?.template.spec;
+            assert.equal(pod?.securityContext?.seccompProfile?.type, "RuntimeDefault");
+            assert.deepEqual(pod?.containers[0]?.securityContext?.capabilities?.drop, ["ALL"]);
+            assert.equal(pod?.containers[0]?.securityContext?.allowPrivilegeEscalation, false);
         }
 
         const outputs = await project.outputs();
@@ -120,9 +115,9 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         );
         const up = await project.up();
         assert.equal(up.code, 0, up.output);
-        assert.equal(project.rendered("StatefulSet", "demo-store").spec.replicas, 4);
+        assert.equal(renderedOf(project, "StatefulSet", "demo-store").spec?.replicas, 4);
         assert.equal(
-            project.rendered("StatefulSet", "demo-proxy").spec.template.spec.containers[0].image,
+            renderedOf(project, "StatefulSet", "demo-proxy").spec?.template.spec?.containers[0]?.image,
             "deepfabric/proxy:v2",
         );
         assert.match(up.stdout, /~ \d+ updated/);
@@ -144,7 +139,7 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         assert.ok(!/at Object\.|\.ts:\d+:\d+/.test(up.output), `no stack trace expected:\n${up.output}`);
         assert.equal(await project.resourceCount(), before, "the state must not change");
         assert.equal(
-            project.rendered("StatefulSet", "demo-store").spec.replicas,
+            renderedOf(project, "StatefulSet", "demo-store").spec?.replicas,
             4,
             "rendered manifests must not change",
         );
@@ -164,22 +159,20 @@ describe("engine, render target: deploy, update in place, destroy", () => {
         assert.equal(destroy.code, 0, destroy.output);
         assert.equal(await project.resourceCount(), 0);
         assert.ok(!existsSync(`${project.renderDir}/1-manifest/apps_v1-statefulset-e2e-ns-demo-store.yaml`));
-        assert.equal(project.renderedObjects().filter((o) => o.kind === "StatefulSet").length, 0);
+        assert.equal(renderedObjectsOf(project).filter((o) => o.kind === "StatefulSet").length, 0);
     });
 });
 
 describe("engine, render target: config the API server would refuse fails before anything is registered", () => {
     let project: EngineProject;
 
-    before(async () => {
-        // A Service name may not start with a digit; a toleration with operator Exists may not carry a value.
-        project = new EngineProject("badcfg", {
-            name: "1abc",
-            namespace: "e2e-badcfg",
-            pd: { tolerations: [{ key: "dedicated", operator: "Exists", value: "cell", effect: "NoSchedule" }] },
-        });
-        await project.init();
-    });
+    // A Service name may not start with a digit; a toleration with operator Exists may not carry a value.
+    const config = {
+        name: "1abc",
+        namespace: "e2e-badcfg",
+        pd: { tolerations: [{ key: "dedicated", operator: "Exists", value: "cell", effect: "NoSchedule" }] },
+    };
+    before(async () => (project = await initProject("badcfg", config)));
     after(async () => project.dispose());
 
     let fixes: string[][] = [];
@@ -221,7 +214,7 @@ describe("engine, render target: config the API server would refuse fails before
         // so a failed first `up` records that one resource, as it did before these checks (any
         // config error is thrown at the same point, by loadStackConfig in index.ts). It holds no object.
         assert.deepEqual(await stateTypes(), ["pulumi:pulumi:Stack"]);
-        assert.deepEqual(project.renderedObjects(), []);
+        assert.deepEqual(renderedObjectsOf(project), []);
         assert.ok(
             !existsSync(project.renderDir) || !existsSync(join(project.renderDir, "1-manifest")),
             "no manifest directory",

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { installMocks, ofType, resolve, settled, Types, type Recorded } from "../helpers/mocks";
+import { inputsByName, installMocks, ofType, resolve, settled, Types, type Recorded } from "../helpers/mocks";
 
 let recorded: Recorded[];
 let program: typeof import("../../examples/basic/index");
@@ -38,9 +38,7 @@ describe("examples/basic under mocks", () => {
     });
 
     it("applies the example's args and the component's defaults for the rest", () => {
-        const sts: Record<string, Recorded["inputs"]> = Object.fromEntries(
-            ofType(recorded, Types.statefulSet).map((r) => [r.inputs.metadata.name, r.inputs]),
-        );
+        const sts = inputsByName(recorded, Types.statefulSet);
         assert.equal(sts["demo-store"].spec.replicas, 5);
         assert.equal(sts["demo-store"].spec.volumeClaimTemplates[0].spec.resources.requests.storage, "20Gi");
         assert.equal(sts["demo-proxy"].spec.replicas, 2);

@@ -44,7 +44,7 @@ export function applyConfigFix(raw: unknown, args: readonly string[]): unknown {
         node[key] ??= {};
         node = node[key] as Record<string | number, unknown>;
     }
-    const last = keys[keys.length - 1] as string | number;
+    const last = keys[keys.length - 1];
     if (verb === "rm") {
         delete node[last];
     } else {

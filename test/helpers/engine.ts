@@ -179,7 +179,9 @@ export class EngineProject {
     /** The rendered object of a kind and name. */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     rendered(kind: string, name: string): any {
-        const found = this.renderedObjects().find((o) => o.kind === kind && o.metadata?.name === name);
+        const found: unknown = this.renderedObjects().find(
+            (o: { kind?: string; metadata?: { name?: string } }) => o.kind === kind && o.metadata?.name === name,
+        );
         if (found === undefined) {
             throw new Error(`no rendered ${kind} ${name}`);
         }

@@ -17,15 +17,50 @@ export interface Endpoint {
     readonly labels?: Readonly<Record<string, string>>;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Policy = any;
+/** The fields of a label selector the evaluator reads (`matchExpressions` only to refuse it). */
+interface Selector {
+    readonly matchLabels?: Readonly<Record<string, string>>;
+    readonly matchExpressions?: unknown;
+}
+
+/** A NetworkPolicy peer, as plain data. */
+interface Peer {
+    readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
+    readonly podSelector?: Selector;
+    readonly namespaceSelector?: Selector;
+}
+
+/** A NetworkPolicy port, as plain data (named ports and ranges only to refuse them). */
+interface PolicyPort {
+    readonly protocol?: string;
+    readonly port?: number | string;
+    readonly endPort?: number;
+}
+
+/** One ingress (`from`) or egress (`to`) rule. */
+interface Rule {
+    readonly from?: readonly Peer[];
+    readonly to?: readonly Peer[];
+    readonly ports?: readonly PolicyPort[];
+}
+
+/** A rendered NetworkPolicy, as plain data: the fields the evaluator reads. */
+interface Policy {
+    readonly metadata: { readonly name: string; readonly namespace: string };
+    readonly spec: {
+        readonly podSelector: Selector;
+        readonly policyTypes?: readonly string[];
+        readonly ingress?: readonly Rule[];
+        readonly egress?: readonly Rule[];
+    };
+}
 
 /** Labels of a namespace: its name label, plus any extra the test declares. */
 export type NamespaceLabels = (namespace: string) => Record<string, string>;
 
 const byNameOnly: NamespaceLabels = (ns) => ({ "kubernetes.io/metadata.name": ns });
 
-function matches(selector: any, labels: Readonly<Record<string, string>>): boolean {
+function matches(selector: Selector, labels: Readonly<Record<string, string>>): boolean {
     if (selector.matchExpressions !== undefined) {
         throw new Error("evaluator: matchExpressions are not supported");
     }
@@ -47,12 +82,12 @@ export function inCidr(ip: string, cidr: string): boolean {
     return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(base) / size);
 }
 
-function peerMatches(peer: any, policyNamespace: string, other: Endpoint, nsLabels: NamespaceLabels): boolean {
+function peerMatches(peer: Peer, policyNamespace: string, other: Endpoint, nsLabels: NamespaceLabels): boolean {
     if (peer.ipBlock !== undefined) {
         if (peer.podSelector !== undefined || peer.namespaceSelector !== undefined) {
             throw new Error("evaluator: ipBlock may not be combined with selectors");
         }
-        const except: string[] = peer.ipBlock.except ?? [];
+        const except = peer.ipBlock.except ?? [];
         return inCidr(other.ip, peer.ipBlock.cidr) && !except.some((c) => inCidr(other.ip, c));
     }
     if (peer.podSelector === undefined && peer.namespaceSelector === undefined) {
@@ -68,7 +103,7 @@ function peerMatches(peer: any, policyNamespace: string, other: Endpoint, nsLabe
     return nsOk && (peer.podSelector === undefined || matches(peer.podSelector, other.labels ?? {}));
 }
 
-function portMatches(ports: any[] | undefined, port: number, protocol: string): boolean {
+function portMatches(ports: readonly PolicyPort[] | undefined, port: number, protocol: string): boolean {
     if (ports === undefined || ports.length === 0) {
         return true;
     }
@@ -80,7 +115,7 @@ function portMatches(ports: any[] | undefined, port: number, protocol: string): 
     });
 }
 
-function types(policy: Policy): string[] {
+function types(policy: Policy): readonly string[] {
     return policy.spec.policyTypes ?? ["Ingress", ...(policy.spec.egress !== undefined ? ["Egress"] : [])];
 }
 
@@ -105,8 +140,8 @@ function directionAllows(
         return true;
     }
     return selecting.some((p) =>
-        ((direction === "Ingress" ? p.spec.ingress : p.spec.egress) ?? []).some((rule: any) => {
-            const peers: any[] | undefined = direction === "Ingress" ? rule.from : rule.to;
+        ((direction === "Ingress" ? p.spec.ingress : p.spec.egress) ?? []).some((rule) => {
+            const peers = direction === "Ingress" ? rule.from : rule.to;
             return (
                 portMatches(rule.ports, port, protocol) &&
                 (peers === undefined ||
@@ -117,15 +152,19 @@ function directionAllows(
     );
 }
 
-/** May `from` open a connection to `port`/`protocol` of `to`, under `policies`? */
+/**
+ * May `from` open a connection to `port`/`protocol` of `to`, under `policies`? The policies are
+ * the builder's manifests: plain data typed as `pulumi.Input`s, read here as `Policy`.
+ */
 export function mayConnect(
-    policies: readonly Policy[],
+    rendered: readonly object[],
     from: Endpoint,
     to: Endpoint,
     port: number,
     protocol: "TCP" | "UDP" = "TCP",
     nsLabels: NamespaceLabels = byNameOnly,
 ): boolean {
+    const policies = rendered as readonly Policy[];
     return (
         directionAllows(policies, "Egress", from, to, port, protocol, nsLabels) &&
         directionAllows(policies, "Ingress", to, from, port, protocol, nsLabels)

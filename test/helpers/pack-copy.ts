@@ -12,7 +12,7 @@ import { ProjectRoot } from "./stacks";
 /** The repository's policy pack. */
 export const PackDir = path.join(ProjectRoot, "policies");
 
-/** policies/build.js, as seen from TypeScript. */
+/** policies/loader/build.js, as seen from TypeScript. */
 export interface PackBuild {
     /** bin/.sources.sha, relative to the pack directory. */
     readonly StampFile: string;
@@ -32,7 +32,7 @@ export const StaleBuildMessage = "the stale build of the policy pack ran";
 export class PackCopy {
     /** The copy's directory: pass it to `--policy-pack`. */
     readonly dir: string;
-    /** The copy's own build.js. */
+    /** The copy's own loader/build.js. */
     readonly build: PackBuild;
 
     constructor(bin: CopyBin = "none") {
@@ -45,7 +45,7 @@ export class PackCopy {
             },
         });
         fs.symlinkSync(path.join(PackDir, "node_modules"), path.join(this.dir, "node_modules"));
-        this.build = createRequire(path.join(this.dir, "package.json"))("./build.js") as PackBuild;
+        this.build = createRequire(path.join(this.dir, "package.json"))("./loader/build.js") as PackBuild;
         if (bin === "stale") {
             fs.mkdirSync(path.join(this.dir, "bin"));
             fs.writeFileSync(

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PdDouble, StoreState } from "./pd-double";
 
-async function call(url: string, method = "GET", body?: unknown): Promise<{ status: number; json: any }> {
+async function call(url: string, method = "GET", body?: unknown): Promise<{ status: number; json: unknown }> {
     const res = await fetch(url, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await res.text();
     let json: unknown = text;
@@ -13,6 +13,26 @@ async function call(url: string, method = "GET", body?: unknown): Promise<{ stat
         // plain text answers (404, non-leader)
     }
     return { status: res.status, json };
+}
+
+/** PD's answer envelope: `code` 0 with a `value`, or 1 with an `error`. */
+interface Envelope<V> {
+    readonly code: number;
+    readonly error?: string;
+    readonly value: V;
+}
+
+/** A PD API call answered with HTTP 200 and the envelope (its value as the caller says). */
+async function pd200<V = unknown>(url: string, method = "GET", body?: unknown): Promise<Envelope<V>> {
+    const r = await call(url, method, body);
+    assert.equal(r.status, 200, `${method} ${url}`);
+    return r.json as Envelope<V>;
+}
+
+interface System {
+    readonly alreadyBootstrapped: boolean;
+    readonly offlineStoreCount: number;
+    readonly tombStoneStoreCount: number;
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -32,24 +52,23 @@ describe("PdDouble", () => {
     after(() => pd.stop());
 
     it("answers HTTP 200 with the envelope; stores carry id, address, lables and state (source)", async () => {
-        const r = await call(`${api}/stores`);
-        assert.equal(r.status, 200);
-        assert.equal(r.json.code, 0);
-        const first = r.json.value[0];
+        const r = await pd200<{ meta: { address: string }; status: object }[]>(`${api}/stores`);
+        assert.equal(r.code, 0);
+        const [first] = r.value;
+        assert.ok(first !== undefined);
         assert.deepEqual(Object.keys(first.meta).sort(), ["address", "clientAddress", "id", "lables", "state"]);
         assert.equal(first.meta.address, "demo-store-0.demo-store-peer.prod.svc:10800");
         assert.ok("leaderCount" in first.status && "lastHeartbeatTS" in first.status);
-        const missing = await call(`${api}/stores/999`);
-        assert.deepEqual([missing.status, missing.json.code], [200, 1]);
+        assert.equal((await pd200(`${api}/stores/999`)).code, 1);
     });
 
     it("answers `cluster not bootstrapped` (code 1) before any store joined (source)", async () => {
         const empty = new PdDouble();
         const u = await empty.start();
         try {
-            const r = await call(`${u}/pd/api/v1/stores`);
-            assert.deepEqual([r.status, r.json.code, r.json.error], [200, 1, "cluster not bootstrapped"]);
-            assert.equal((await call(`${u}/pd/api/v1/system`)).json.value.alreadyBootstrapped, false);
+            const r = await pd200(`${u}/pd/api/v1/stores`);
+            assert.deepEqual([r.code, r.error], [1, "cluster not bootstrapped"]);
+            assert.equal((await pd200<System>(`${u}/pd/api/v1/system`)).value.alreadyBootstrapped, false);
         } finally {
             await empty.stop();
         }
@@ -57,23 +76,27 @@ describe("PdDouble", () => {
 
     it("DELETE takes a store Offline, moves its replicas and leaders away, then Tombstone (source)", async () => {
         const id = 4;
-        assert.ok((await call(`${api}/stores/${id}/cells`)).json.value.length > 0);
+        assert.ok((await pd200<unknown[]>(`${api}/stores/${id}/cells`)).value.length > 0);
         await call(`${api}/stores/${id}`, "DELETE");
         assert.equal(pd.stores.get(id)!.state, StoreState.Offline);
-        assert.equal((await call(`${api}/system`)).json.value.offlineStoreCount, 1);
+        assert.equal((await pd200<System>(`${api}/system`)).value.offlineStoreCount, 1);
         await until(() => pd.stores.get(id)!.state === StoreState.Tombstone);
-        assert.deepEqual((await call(`${api}/stores/${id}/cells`)).json.value, []);
-        const cells = (await call(`${api}/cells`)).json.value as {
-            meta: { peers: { storeID: number }[] };
-            leader: { storeID: number };
-        }[];
+        assert.deepEqual((await pd200(`${api}/stores/${id}/cells`)).value, []);
+        const cells = (
+            await pd200<
+                {
+                    meta: { peers: { storeID: number }[] };
+                    leader: { storeID: number };
+                }[]
+            >(`${api}/cells`)
+        ).value;
         assert.ok(
             cells.every(
                 (c) =>
                     c.meta.peers.length === 3 && c.leader.storeID !== id && c.meta.peers.every((p) => p.storeID !== id),
             ),
         );
-        assert.equal((await call(`${api}/system`)).json.value.tombStoneStoreCount, 1);
+        assert.equal((await pd200<System>(`${api}/system`)).value.tombStoneStoreCount, 1);
     });
 
     it("?force sets Tombstone at once (source; the drain never uses it)", async () => {
@@ -83,13 +106,13 @@ describe("PdDouble", () => {
     });
 
     it("transfers a cell's leader to one of its peers (source)", async () => {
-        const cell = [...pd.cells.values()][0]!;
+        const cell = [...pd.cells.values()][0];
         const to = cell.peers.find((p) => p.id !== cell.leaderPeerId)!;
-        const r = await call(`${api}/cells/${cell.id}/leader`, "PUT", { cellId: cell.id, toPeerId: to.id });
-        assert.equal(r.json.code, 0);
-        assert.equal((await call(`${api}/cells/${cell.id}`)).json.value.leader.id, to.id);
+        const r = await pd200(`${api}/cells/${cell.id}/leader`, "PUT", { cellId: cell.id, toPeerId: to.id });
+        assert.equal(r.code, 0);
+        assert.equal((await pd200<{ leader: { id: number } }>(`${api}/cells/${cell.id}`)).value.leader.id, to.id);
         assert.equal(
-            (await call(`${api}/cells/${cell.id}/leader`, "PUT", { cellId: cell.id, toPeerId: 12345 })).json.code,
+            (await pd200(`${api}/cells/${cell.id}/leader`, "PUT", { cellId: cell.id, toPeerId: 12345 })).code,
             1,
         );
     });

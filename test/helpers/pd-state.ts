@@ -72,7 +72,7 @@ export class PdState {
     addCell(storeIds: readonly number[]): number {
         const id = this.nextId++;
         const peers = storeIds.map((storeID) => ({ id: this.nextId++, storeID }));
-        this.cells.set(id, { id, peers, leaderPeerId: peers[0]!.id });
+        this.cells.set(id, { id, peers, leaderPeerId: peers[0].id });
         return id;
     }
 

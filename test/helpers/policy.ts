@@ -13,8 +13,8 @@ import type {
     ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
-} from "../../policies/sdk";
-import { UnknownValueError, unknownCheckingProxy } from "../../policies/sdk";
+} from "../../policies/core/sdk";
+import { UnknownValueError, unknownCheckingProxy } from "../../policies/core/sdk";
 
 /** One reported violation. */
 export interface Violation {
@@ -69,7 +69,9 @@ function levelOf(
 }
 
 function configOf(config: PolicyConfig): <T extends object>() => T {
-    const { enforcementLevel: _ignored, ...props } = config;
+    // The level is the engine's business; a policy's getConfig() never sees it.
+    const props: Record<string, unknown> = { ...config };
+    delete props["enforcementLevel"];
     return <T extends object>() => structuredClone(props) as T;
 }
 

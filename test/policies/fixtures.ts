@@ -10,10 +10,34 @@ import {
     type DeployedPod,
     type DeployedStatefulSet,
 } from "../../policies/baseline/types";
-import { MemoryBaseline } from "../../policies/baseline/memory";
-import type { RunContext } from "../../policies/engine-context";
-import type { GuardDeps } from "../../policies/guard";
-import type { TierKind } from "../../policies/labels";
+import { MemoryBaseline } from "./baseline/memory";
+import type { RunContext } from "../../policies/core/engine-context";
+import type { RuleDeps } from "../../policies/core/mandatory-rule";
+import type { TierKind } from "../../policies/core/naming";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "../../policies/core/sdk";
+import { StatefulSet } from "../../policies/core/statefulset";
+import { validateResource, validateStack, type Violation } from "../helpers/policy";
+import type { ClaimTemplateFixture, ContainerFixture, PdbFixture, StatefulSetFixture } from "./fixture-types";
+
+export type { ClaimTemplateFixture, ContainerFixture, PdbFixture, StatefulSetFixture } from "./fixture-types";
+
+/** The three tiers, in start order. */
+export const Tiers = ["pd", "store", "proxy"] as const;
+
+/** Runs a resource policy on one StatefulSet. */
+export function checkStatefulSet(policy: ResourceValidationPolicy, props: StatefulSetFixture): Promise<Violation[]> {
+    return validateResource(policy, { resourceClass: StatefulSet, props });
+}
+
+/** Runs a stack policy over StatefulSets, each registered under its own name. */
+export function checkStatefulSets(
+    policy: StackValidationPolicy,
+    props: readonly StatefulSetFixture[],
+): Promise<Violation[]> {
+    return validateStack(policy, {
+        resources: props.map((p) => ({ resourceClass: StatefulSet, props: p, name: p.metadata.name ?? "res" })),
+    });
+}
 
 /** Fixed "now" of the tests: 2025-03-10T12:00:00Z. */
 export const Now = new Date("2025-03-10T12:00:00Z");
@@ -44,7 +68,7 @@ export function statefulSet(
     replicas = defaultReplicas[tier],
     cluster = Cluster,
     namespace = Namespace,
-): Record<string, any> {
+): StatefulSetFixture {
     const selector = {
         "app.kubernetes.io/name": "elasticell",
         "app.kubernetes.io/instance": cluster,
@@ -107,8 +131,26 @@ export function statefulSet(
     };
 }
 
+/** The first (main) container of a fixture StatefulSet; every tier renders one. */
+export function mainContainer(sts: StatefulSetFixture): ContainerFixture {
+    const c = sts.spec.template.spec.containers[0];
+    if (c === undefined) {
+        throw new Error("the fixture has no container");
+    }
+    return c;
+}
+
+/** The first volumeClaimTemplate of a fixture StatefulSet (PD and Store render one each). */
+export function claimTemplate(sts: StatefulSetFixture): ClaimTemplateFixture {
+    const t = sts.spec.volumeClaimTemplates?.[0];
+    if (t === undefined) {
+        throw new Error("the fixture has no volumeClaimTemplate");
+    }
+    return t;
+}
+
 /** A PodDisruptionBudget for one tier, as the program renders it. */
-export function pdb(tier: TierKind, cluster = Cluster, namespace = Namespace): Record<string, any> {
+export function pdb(tier: TierKind, cluster = Cluster, namespace = Namespace): PdbFixture {
     return {
         apiVersion: "policy/v1",
         kind: "PodDisruptionBudget",
@@ -127,7 +169,7 @@ export function pdb(tier: TierKind, cluster = Cluster, namespace = Namespace): R
 }
 
 /** A StatefulSet manifest read as the baseline reads it. */
-function read(manifest: Record<string, any>): DeployedStatefulSet {
+function read(manifest: StatefulSetFixture): DeployedStatefulSet {
     const sts = deployedFromManifest(manifest);
     if (sts === undefined) {
         throw new Error("the fixture is not a StatefulSet");
@@ -153,14 +195,14 @@ export function deployed(
  * StatefulSet inputs as the API server returns them: with the defaults it fills in (the default
  * storage class, `volumeMode`, `fieldRef.apiVersion`, `terminationMessagePath`, ...).
  */
-export function withApiDefaults(manifest: Record<string, any>, storageClass = "standard"): Record<string, any> {
+export function withApiDefaults(manifest: StatefulSetFixture, storageClass = "standard"): StatefulSetFixture {
     return edited(manifest, (m) => {
-        for (const t of m["spec"].volumeClaimTemplates ?? []) {
+        for (const t of m.spec.volumeClaimTemplates ?? []) {
             t.spec.storageClassName ??= storageClass;
             t.spec.volumeMode = "Filesystem";
             t.status = { phase: "Pending" };
         }
-        for (const c of m["spec"].template.spec.containers) {
+        for (const c of m.spec.template.spec.containers) {
             c.terminationMessagePath = "/dev/termination-log";
             c.imagePullPolicy ??= "IfNotPresent";
             for (const e of c.env ?? []) {
@@ -169,8 +211,8 @@ export function withApiDefaults(manifest: Record<string, any>, storageClass = "s
                 }
             }
         }
-        m["spec"].template.spec.restartPolicy = "Always";
-        m["spec"].updateStrategy = { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
+        m.spec.template.spec.restartPolicy = "Always";
+        m.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
     });
 }
 
@@ -178,7 +220,7 @@ export function withApiDefaults(manifest: Record<string, any>, storageClass = "s
 export function live(
     tier: TierKind,
     replicas: number,
-    edit: (m: Record<string, any>) => void = () => {},
+    edit: (m: StatefulSetFixture) => void = () => {},
 ): DeployedStatefulSet {
     return read(edited(withApiDefaults(statefulSet(tier, replicas)), edit));
 }
@@ -192,7 +234,7 @@ export function pod(
     return {
         namespace: Namespace,
         name: `${Cluster}-${tier}-${ordinal}`,
-        labels: statefulSet(tier)["spec"].selector.matchLabels,
+        labels: statefulSet(tier).spec.selector.matchLabels,
         phase: "Running",
         ready: true,
         deleting: false,
@@ -215,7 +257,7 @@ export function memoryDeps(
     baseline: Baseline = new MemoryBaseline(),
     context: RunContext = { project: "elasticell", stack: "dev", dryRun: true, source: "test" },
     now: Date = Now,
-): GuardDeps & { resolver: FixedResolver } {
+): RuleDeps & { resolver: FixedResolver } {
     return {
         resolver: new FixedResolver(baseline),
         now: () => now,

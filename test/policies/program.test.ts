@@ -13,7 +13,7 @@ import { makeRollHealthyTier, rollHealthyTierName } from "../../policies/rules/r
 import { makeStoreNoScaleIn, storeNoScaleInName } from "../../policies/rules/store-no-scale-in";
 import { makeTierOwner, tierOwnerName } from "../../policies/rules/tier-owner";
 import { makeVolumeGrowth, volumeGrowthName } from "../../policies/rules/volume-growth";
-import type { ResourceValidationPolicy, StackValidationPolicy } from "../../policies/sdk";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "../../policies/core/sdk";
 import { MockClusters } from "../helpers/mock-cluster";
 import type { Recorded } from "../helpers/mocks";
 import { validateResource, validateStack, type Violation } from "../helpers/policy";
@@ -31,10 +31,10 @@ async function planned(stack: string): Promise<Recorded[]> {
     return (await mocks.deploy(stackConfig(stack))).resources.filter((r) => r.type.startsWith("kubernetes:"));
 }
 
-/** Every policy of the pack, the guards reading an empty (first deployment) baseline. */
+/** Every policy of the pack, the mandatory rules reading an empty (first deployment) baseline. */
 function pack() {
     const deps = memoryDeps(undefined, { project: "elasticell", stack: "dev", dryRun: true, source: "test" });
-    const guards: Record<string, () => ResourceValidationPolicy | StackValidationPolicy> = {
+    const mandatory: Record<string, () => ResourceValidationPolicy | StackValidationPolicy> = {
         [pdReplicasFixedName]: () => makePdReplicasFixed(deps),
         [storeNoScaleInName]: () => makeStoreNoScaleIn(deps),
         [noTierRemovalName]: () => makeNoTierRemoval(deps),
@@ -44,10 +44,14 @@ function pack() {
         [volumeGrowthName]: () => makeVolumeGrowth(deps),
     };
     const unmapped = allPolicies
-        .filter((p) => p.enforcementLevel === "mandatory" && guards[p.name] === undefined)
+        .filter((p) => p.enforcementLevel === "mandatory" && mandatory[p.name] === undefined)
         .map((p) => p.name);
-    assert.deepEqual(unmapped, [], "every guard reads the in-memory baseline here, never the ambient kubeconfig");
-    return allPolicies.map((p) => guards[p.name]?.() ?? p);
+    assert.deepEqual(
+        unmapped,
+        [],
+        "every mandatory rule reads the in-memory baseline here, never the ambient kubeconfig",
+    );
+    return allPolicies.map((p) => mandatory[p.name]?.() ?? p);
 }
 
 async function violations(resources: readonly Recorded[]): Promise<Violation[]> {
@@ -56,7 +60,7 @@ async function violations(resources: readonly Recorded[]): Promise<Violation[]> 
         if ("validateResource" in policy) {
             for (const r of resources) {
                 out.push(
-                    ...(await validateResource(policy as ResourceValidationPolicy, {
+                    ...(await validateResource(policy, {
                         resourceClass: { __pulumiType: r.type },
                         props: r.inputs,
                         name: r.name,

@@ -9,10 +9,17 @@ import { describe, it } from "node:test";
 import * as ts from "typescript";
 import { ProjectRoot } from "../helpers/stacks";
 
-function tsconfig(file: string): { compilerOptions?: Record<string, unknown>; "ts-node"?: Record<string, unknown> } {
+/** The parts of a tsconfig.json these tests read. */
+interface TsConfig {
+    compilerOptions?: Record<string, unknown>;
+    "ts-node"?: Record<string, unknown>;
+}
+
+function tsconfig(file: string): TsConfig {
     const read = ts.readConfigFile(file, (f) => readFileSync(f, "utf8"));
     assert.equal(read.error, undefined, `${file} parses`);
-    return read.config;
+    // TypeScript types a parsed config as `any`: it is the file's JSON, which the asserts below read.
+    return read.config as TsConfig;
 }
 
 describe("deploy-time settings", () => {
