@@ -91,7 +91,7 @@ export function deployCostSection(d: DeployCostFigures | undefined, skipped: str
             formatMs(median(s.directMs)),
         ]),
         row([
-            '`require("@pulumi/policy")` without / with policies/defer.js (`@npmcli/arborist` deferred)',
+            '`require("@pulumi/policy")` without / with policies/loader/defer.js (`@npmcli/arborist` deferred)',
             `${formatMs(median(s.sdkImportEagerMs))} / ${formatMs(median(s.sdkImportDeferredMs))}: −${formatMs(median(s.sdkImportEagerMs) - median(s.sdkImportDeferredMs))}`,
         ]),
         "",

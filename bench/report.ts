@@ -18,12 +18,17 @@ import type { SizeFigures } from "./sizes";
 
 /** Every figure of one benchmark run, as the report renders it. */
 export interface Results {
+    /** Cores, memory, Node.js and CLI versions of the machine that ran it. */
     readonly machine: Machine;
+    /** The machine's load average, sampled during the run. */
     readonly load: LoadLog;
+    /** One cluster at growing Store replica counts. */
     readonly replicaSeries: readonly SizeFigures[];
+    /** A growing number of clusters, each of the default size. */
     readonly clusterSeries: readonly SizeFigures[];
     /** Why the engine part did not run, when it did not. */
     readonly engineSkipped?: string;
+    /** Previews with and without `--policy-pack policies` (section 2). */
     readonly packCost?: PackCostFigures;
     /** Type-checking and the pack's start-up, side by side (issue 11, point 7). */
     readonly deployCost?: DeployCostFigures;
@@ -157,14 +162,17 @@ function engineTable(r: Results): string[] {
     return lines;
 }
 
-/** The growth lines of one measure: flat in Store replicas, linear in clusters. */
+/**
+ * The growth lines of one measure: linear in Store replicas (one PVC resource per store since volumes
+ * grow in place) and linear in clusters.
+ */
 function seriesVerdicts(r: Results, what: string, samplesOf: (f: SizeFigures) => readonly number[]): string[] {
     const points = (series: readonly SizeFigures[], x: (s: BenchSize) => number) =>
         series.map((f) => ({ x: x(f.size), samples: samplesOf(f) }));
     return [
         `- ${what}, Store replicas: ${verdict(
             points(r.replicaSeries, (s) => s.storeReplicas),
-            "flat",
+            "linear",
             "replicas",
         )}`,
         `- ${what}, clusters: ${verdict(
@@ -280,7 +288,7 @@ export function renderReport(r: Results): string {
                 "",
                 ...engineTable(r),
                 "",
-                "Growth (expected: flat in Store replicas, linear in clusters):",
+                "Growth (expected: linear in Store replicas, one PVC resource per store; linear in clusters):",
                 "",
                 ...growth(r),
             ],

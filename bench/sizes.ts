@@ -46,7 +46,9 @@ export interface MocksFigures {
 
 /** One size through the real engine (render target). */
 export interface EngineFigures {
+    /** Resources in the stack after the initial up. */
     readonly resources: number;
+    /** The initial `pulumi up`. */
     readonly upMs: number;
     /** Checkpoint size after the initial up, bytes. */
     readonly stateBytes: number;

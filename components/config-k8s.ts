@@ -7,14 +7,10 @@
  * config-fields.ts. The rules themselves are in k8s-validation.ts.
  */
 import isString from "lodash/isString";
-import maxBy from "lodash/maxBy";
 import pickBy from "lodash/pickBy";
 import { z } from "zod";
 import {
-    TotalAnnotationSizeLimit,
-    annotationBytes,
     annotationKeyProblems,
-    byteLength,
     compareQuantities,
     dns1123SubdomainProblems,
     labelValueProblems,
@@ -37,7 +33,8 @@ export function always(fn: (value: unknown, ctx: Ctx) => void): z.core.$ZodCheck
     return check;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain map (not null, not an array): raw config a check may read keys of. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -50,7 +47,7 @@ export function stringValues(map: unknown): Record<string, string> {
 }
 
 /** Adds a problem with its fix; without `input` the value is not echoed (the path names the key at fault). */
-function issue(ctx: Ctx, path: PropertyKey[], message: string, fix: string, input?: unknown): void {
+export function issue(ctx: Ctx, path: PropertyKey[], message: string, fix: string, input?: unknown): void {
     ctx.addIssue({ code: "custom", path, input, message, params: { fix, quiet: input === undefined } });
 }
 
@@ -207,48 +204,4 @@ export const storageClassName = z.string().superRefine((name, ctx) => {
             name,
         );
     }
-});
-
-/**
- * Bytes kept for the annotations the program adds to every object (the owning stack, the config
- * hash on pod templates): `<project>/<stack>` and a 16-character hash fit in it with room to spare.
- */
-export const ProgramAnnotationBytes = 1024;
-
-/**
- * The most annotations one object carries (the Redis Service: `annotations` plus
- * `proxy.service.annotations`, plus the program's own) must fit the API server's 256 KiB.
- * On the stack config's root, since it spans two keys.
- */
-export const annotationBudget = always((cfg, ctx) => {
-    if (!isRecord(cfg)) {
-        return;
-    }
-    const top = stringValues(cfg.annotations);
-    const proxy = isRecord(cfg.proxy) ? cfg.proxy : {};
-    const service = stringValues(isRecord(proxy.service) ? proxy.service.annotations : undefined);
-    const total = annotationBytes({ ...top, ...service }) + ProgramAnnotationBytes;
-    if (total <= TotalAnnotationSizeLimit) {
-        return;
-    }
-    const entries: [PropertyKey[], string, string][] = [
-        ...Object.entries(top).map(([k, v]): [PropertyKey[], string, string] => [["annotations", k], k, v]),
-        ...Object.entries(service).map(([k, v]): [PropertyKey[], string, string] => [
-            ["proxy", "service", "annotations", k],
-            k,
-            v,
-        ]),
-    ];
-    const size = ([, k, v]: [PropertyKey[], string, string]) => byteLength(k) + byteLength(v);
-    const largest = maxBy(entries, size);
-    if (largest === undefined) {
-        return;
-    }
-    issue(
-        ctx,
-        largest[0],
-        `is the largest of annotations that add up to ${total} bytes on the Redis Service (annotations, proxy.service.annotations ` +
-            `and ${ProgramAnnotationBytes} bytes kept for the program's own); the API server refuses more than ${TotalAnnotationSizeLimit} (256 KiB) per object`,
-        "rm",
-    );
 });

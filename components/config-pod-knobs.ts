@@ -7,17 +7,11 @@
  * `tier/pod-knobs.ts` and `tier/binary-flags.ts`.
  */
 import { z } from "zod";
-import { always, labelMap, ProgramAnnotationBytes, stringValues, toDnsSubdomain } from "./config-k8s";
+import { always, issue, labelMap, toDnsSubdomain } from "./config-k8s";
 import { objectAnnotations } from "./config-fields";
-import { TotalAnnotationSizeLimit, annotationBytes, dns1123SubdomainProblems } from "./k8s-validation";
-import { LabelKeys, TierKinds } from "./labels";
+import { dns1123SubdomainProblems } from "./k8s-validation";
+import { LabelKeys } from "./labels";
 import { SupportedCommands } from "./proxy";
-
-type Ctx = z.core.$RefinementCtx<unknown>;
-
-function issue(ctx: Ctx, path: PropertyKey[], message: string, fix: string, input?: unknown): void {
-    ctx.addIssue({ code: "custom", path, input, message, params: { fix, quiet: input === undefined } });
-}
 
 /**
  * `-log-level` values of pd, cell and proxy: all three parse it with the same logger
@@ -268,45 +262,3 @@ export const pdServiceSchema = z
         type: z.enum(["ClusterIP", "NodePort", "LoadBalancer"]).default("ClusterIP"),
     })
     .prefault({});
-
-/**
- * `store.serviceAccountName` with `store.topology.source: nodeApi`: the stores then run as the
- * program's ServiceAccount `<name>-store`, which is bound to a ClusterRole that may `get` nodes;
- * a ServiceAccount of the user's would lack that right, so the pair is refused. On the root.
- */
-export const serviceAccountRules = always((cfg, ctx) => {
-    const store = (cfg as { store?: { serviceAccountName?: unknown; topology?: { source?: unknown } } } | null)?.store;
-    if (store?.serviceAccountName !== undefined && store.topology?.source === "nodeApi") {
-        issue(
-            ctx,
-            ["store", "serviceAccountName"],
-            "cannot be set with store.topology.source nodeApi: the stores then run as the program's ServiceAccount <name>-store, " +
-                "the one bound to get nodes; use topology.source podLabels, or drop this",
-            "rm",
-            store.serviceAccountName,
-        );
-    }
-});
-
-/**
- * A tier's pods carry `annotations` plus `<tier>.podAnnotations` plus the program's own: together
- * they must fit the API server's 256 KiB per object, or the StatefulSet is refused half-way through
- * `pulumi up`. On the root, since it spans two keys.
- */
-export const podAnnotationBudget = always((cfg, ctx) => {
-    const root = (cfg ?? {}) as Record<string, unknown>;
-    const top = stringValues(root.annotations);
-    for (const tier of TierKinds) {
-        const pod = stringValues((root[tier] as { podAnnotations?: unknown } | undefined)?.podAnnotations);
-        const total = annotationBytes({ ...top, ...pod }) + ProgramAnnotationBytes;
-        if (Object.keys(pod).length > 0 && total > TotalAnnotationSizeLimit) {
-            issue(
-                ctx,
-                [tier, "podAnnotations"],
-                `with annotations they add up to ${total} bytes on each ${tier} pod (with ${ProgramAnnotationBytes} kept for the program's own); ` +
-                    `the API server refuses more than ${TotalAnnotationSizeLimit} (256 KiB) per object`,
-                "rm",
-            );
-        }
-    }
-});

@@ -3,15 +3,23 @@
  * One function per derived name, so limits are checked in one place.
  */
 
-/** `app.kubernetes.io/*` keys (and ours) used on every object. */
-export const LabelKeys = {
-    name: "app.kubernetes.io/name",
-    instance: "app.kubernetes.io/instance",
-    component: "app.kubernetes.io/component",
-    managedBy: "app.kubernetes.io/managed-by",
-    partOf: "app.kubernetes.io/part-of",
-    version: "app.kubernetes.io/version",
-} as const;
+/*
+ * The keys, values and names both the program and the policy pack rely on have one definition: the
+ * pack's naming module (the pack is self-contained and never imports from components/, so the program
+ * imports from it). `test/policies/core/naming.test.ts` checks the rendered objects against it.
+ */
+export {
+    AppName,
+    LabelKeys,
+    ManagedBy,
+    pdClientServiceName,
+    peerServiceName,
+    StackAnnotation,
+    statefulSetName,
+    TierKinds,
+    type TierKind,
+} from "../policies/core/naming";
+import * as naming from "../policies/core/naming";
 
 /** Well-known Kubernetes label keys the program schedules and selects by. */
 export const WellKnownLabels = {
@@ -25,18 +33,6 @@ export const WellKnownLabels = {
 
 /** The provider's annotation that takes fields over from another field manager (`kubectl scale`, a controller). */
 export const PatchForceAnnotation = "pulumi.com/patchForce";
-
-/** Annotation naming the Pulumi stack that owns an object (`<project>/<stack>`). */
-export const StackAnnotation = "elasticell.io/pulumi-stack";
-
-/** Value of `app.kubernetes.io/name` on every object. */
-export const AppName = "elasticell";
-/** Value of `app.kubernetes.io/managed-by`. */
-export const ManagedBy = "pulumi";
-
-/** The three tiers, in start order. */
-export const TierKinds = ["pd", "store", "proxy"] as const;
-export type TierKind = (typeof TierKinds)[number];
 
 /** Longest StatefulSet name: the pod's `controller-revision-hash` label adds 11 characters (kubernetes/kubernetes#64023). */
 export const MaxStatefulSetName = 52;
@@ -53,17 +49,17 @@ export const MaxDnsLabel = 63;
  * - `proxy` 100: proxies are stateless and scale both ways; the ceiling only catches a mistyped
  *   count before it asks for hundreds of pods that each hold connections to PD and every store.
  */
-export const ReplicaCeiling = { pd: 7, store: 300, proxy: 100 } as const satisfies Record<TierKind, number>;
+export const ReplicaCeiling = { pd: 7, store: 300, proxy: 100 } as const satisfies Record<naming.TierKind, number>;
 
 /** What an object belongs to: a tier, or the cluster's admission guard. */
-export type Component = TierKind | "guard";
+export type Component = naming.TierKind | "guard";
 
 /** The stable selector of one tier: never carries a version, since StatefulSet selectors are immutable. */
 export function tierSelector(cluster: string, tier: Component): Record<string, string> {
     return {
-        [LabelKeys.name]: AppName,
-        [LabelKeys.instance]: cluster,
-        [LabelKeys.component]: tier,
+        [naming.LabelKeys.name]: naming.AppName,
+        [naming.LabelKeys.instance]: cluster,
+        [naming.LabelKeys.component]: tier,
     };
 }
 
@@ -77,25 +73,10 @@ export function tierLabels(
     return {
         ...extra,
         ...tierSelector(cluster, tier),
-        [LabelKeys.managedBy]: ManagedBy,
-        [LabelKeys.partOf]: AppName,
-        ...(version === undefined ? {} : { [LabelKeys.version]: version }),
+        [naming.LabelKeys.managedBy]: naming.ManagedBy,
+        [naming.LabelKeys.partOf]: naming.AppName,
+        ...(version === undefined ? {} : { [naming.LabelKeys.version]: version }),
     };
-}
-
-/** StatefulSet name of a tier: `<cluster>-pd`, `<cluster>-store`, `<cluster>-proxy`. */
-export function statefulSetName(cluster: string, tier: TierKind): string {
-    return `${cluster}-${tier}`;
-}
-
-/** Headless Service that gives the pods of a tier stable DNS names: `<cluster>-pd-peer`, `<cluster>-store-peer`, `<cluster>-proxy-peer`. */
-export function peerServiceName(cluster: string, tier: TierKind): string {
-    return `${cluster}-${tier}-peer`;
-}
-
-/** PD client Service (`<cluster>-pd`, port 2379). */
-export function pdClientServiceName(cluster: string): string {
-    return `${cluster}-pd`;
 }
 
 /** Redis entry Service of the proxies (`<cluster>-cell`, port 6379). */
@@ -104,13 +85,13 @@ export function redisServiceName(cluster: string): string {
 }
 
 /** ConfigMap holding a tier's start script (and the proxy's config). */
-export function configMapName(cluster: string, tier: TierKind): string {
+export function configMapName(cluster: string, tier: naming.TierKind): string {
     return `${cluster}-${tier}`;
 }
 
 /** Name (and host name) of one pod of a tier: `<cluster>-store-0`. */
-export function podName(cluster: string, tier: TierKind, ordinal: number): string {
-    return `${statefulSetName(cluster, tier)}-${ordinal}`;
+export function podName(cluster: string, tier: naming.TierKind, ordinal: number): string {
+    return `${naming.statefulSetName(cluster, tier)}-${ordinal}`;
 }
 
 /** How messages name a namespaced object: `<namespace>/<name>`, as kubectl does. */
@@ -124,8 +105,8 @@ export function serviceHost(service: string, namespace: string): string {
 }
 
 /** Stable DNS name of one pod: `<cluster>-pd-0.<cluster>-pd-peer.<ns>.svc`. */
-export function podFqdn(cluster: string, tier: TierKind, ordinal: number, namespace: string): string {
-    return `${podName(cluster, tier, ordinal)}.${serviceHost(peerServiceName(cluster, tier), namespace)}`;
+export function podFqdn(cluster: string, tier: naming.TierKind, ordinal: number, namespace: string): string {
+    return `${podName(cluster, tier, ordinal)}.${serviceHost(naming.peerServiceName(cluster, tier), namespace)}`;
 }
 
 /**
@@ -135,16 +116,16 @@ export function podFqdn(cluster: string, tier: TierKind, ordinal: number, namesp
  */
 export function derivedNames(cluster: string): { name: string; limit: number; what: string }[] {
     const names: { name: string; limit: number; what: string }[] = [];
-    for (const tier of TierKinds) {
-        names.push({ name: statefulSetName(cluster, tier), limit: MaxStatefulSetName, what: "StatefulSet" });
+    for (const tier of naming.TierKinds) {
+        names.push({ name: naming.statefulSetName(cluster, tier), limit: MaxStatefulSetName, what: "StatefulSet" });
     }
-    for (const tier of TierKinds) {
-        names.push({ name: peerServiceName(cluster, tier), limit: MaxDnsLabel, what: "headless Service" });
+    for (const tier of naming.TierKinds) {
+        names.push({ name: naming.peerServiceName(cluster, tier), limit: MaxDnsLabel, what: "headless Service" });
     }
-    names.push({ name: pdClientServiceName(cluster), limit: MaxDnsLabel, what: "Service" });
+    names.push({ name: naming.pdClientServiceName(cluster), limit: MaxDnsLabel, what: "Service" });
     names.push({ name: redisServiceName(cluster), limit: MaxDnsLabel, what: "Service" });
     // The pod name is its host name and the statefulset.kubernetes.io/pod-name label value: 63 at most.
-    for (const tier of TierKinds) {
+    for (const tier of naming.TierKinds) {
         names.push({
             name: podName(cluster, tier, ReplicaCeiling[tier] - 1),
             limit: MaxDnsLabel,

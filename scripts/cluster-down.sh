@@ -18,6 +18,9 @@ for arg in "$@"; do
   esac
 done
 
+if [ -d "$CLUSTER_DIR/pids" ] || [ -d "$CLUSTER_DIR/certs" ]; then
+  die "$CLUSTER_DIR holds a cluster of the former hand-written scripts (certs/, pids/): stop its processes and remove its state with: kill \$(cat $CLUSTER_DIR/pids/*.pid) && sleep 10 && rm -rf $CLUSTER_DIR"
+fi
 if [ ! -d "$KWOK_CLUSTER" ]; then
   log "local cluster: nothing to stop (no $KWOK_CLUSTER)"
   if [ "$purge" = 1 ] && [ -d "$CLUSTER_DIR" ]; then

@@ -74,6 +74,20 @@ write_kubeconfig() {
   mv "$tmp" "$KUBECONFIG_PATH"
 }
 
+# A cluster of the former hand-written scripts (certs/, pids/ in the state
+# dir): left alone while it answers, so nothing breaks before it is replaced.
+if [ -d "$CLUSTER_DIR/pids" ] || [ -d "$CLUSTER_DIR/certs" ]; then
+  how="stop its processes and remove its state: kill \$(cat $CLUSTER_DIR/pids/*.pid) && sleep 10 && rm -rf $CLUSTER_DIR"
+  if BIN="$(bash "$ELASTICELL_ROOT/scripts/cluster-build.sh" --cached 2>/dev/null | tail -n1)" &&
+    kc get --raw /readyz 2>/dev/null | grep -qx ok; then
+    log "a cluster of the former hand-written scripts runs here ($API_URL): left alone; to move to kwokctl, $how, then npm run cluster:up"
+    echo "$KUBECONFIG_PATH"
+    exit 0
+  fi
+  [ "$CHECK_ONLY" = 1 ] && { log "local cluster is not running (start it with npm run cluster:up)"; exit 1; }
+  die "$CLUSTER_DIR holds a cluster of the former hand-written scripts (certs/, pids/), not answering: $how"
+fi
+
 if [ "$CHECK_ONLY" = 1 ]; then
   if BIN="$(bash "$ELASTICELL_ROOT/scripts/cluster-build.sh" --cached 2>/dev/null | tail -n1)" && healthy; then
     log "local cluster healthy ($API_URL)"
@@ -82,12 +96,6 @@ if [ "$CHECK_ONLY" = 1 ]; then
   fi
   log "local cluster is not running (start it with npm run cluster:up)"
   exit 1
-fi
-
-# State of the scripts before kwokctl: its processes would hold the ports.
-if [ -d "$CLUSTER_DIR/pids" ] || [ -d "$CLUSTER_DIR/certs" ]; then
-  die "$CLUSTER_DIR holds a cluster of the former hand-written scripts (certs/, pids/): stop its processes and remove its state first:
-  kill \$(cat $CLUSTER_DIR/pids/*.pid); rm -rf $CLUSTER_DIR"
 fi
 
 BIN="$(bash "$ELASTICELL_ROOT/scripts/cluster-build.sh" | tail -n1)"

@@ -3,7 +3,7 @@
  * them: `node @pulumi/pulumi/cmd/run-policy-pack <engine> <pack dir>` in the pack directory, until
  * the analyzer server prints its port (the engine waits for that line before it runs the program).
  * A `--require` hook marks the time at which each stage starts; the process exits at the port.
- * Also: `@pulumi/policy`'s import with and without policies/defer.js, and the pack started by plain
+ * Also: `@pulumi/policy`'s import with and without policies/loader/defer.js, and the pack started by plain
  * `node <pack dir>` (what a language host that skipped run-policy-pack would pay).
  */
 import { execFile, spawn } from "node:child_process";
@@ -60,7 +60,7 @@ export interface PackStartupFigures {
     /** Wall time from spawn to the port line: through run-policy-pack, and `node <pack dir>` directly. */
     readonly viaRunPolicyPackMs: readonly number[];
     readonly directMs: readonly number[];
-    /** `require("@pulumi/policy")` after what run-policy-pack loads first, with and without policies/defer.js. */
+    /** `require("@pulumi/policy")` after what run-policy-pack loads first, with and without policies/loader/defer.js. */
     readonly sdkImportDeferredMs: readonly number[];
     readonly sdkImportEagerMs: readonly number[];
 }

@@ -13,10 +13,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dump } from "js-yaml";
-import { requireToolchain, type RunResult } from "../../test/helpers/engine";
+import type { RunResult } from "../../test/helpers/engine";
 import { ProjectRoot } from "../../test/helpers/stacks";
 import type { BenchSize } from "../program/clusters";
-import { runPulumi } from "./pulumi";
+import { pulumiEnv, runPulumi } from "../../test/helpers/engine";
 
 const ProgramFiles = ["Pulumi.yaml", "index.ts", "clusters.ts"];
 
@@ -61,17 +61,7 @@ export class BenchProject {
                 },
             }),
         );
-        this.env = {
-            ...process.env,
-            PATH: requireToolchain(),
-            PULUMI_BACKEND_URL: `file://${join(this.root, ".state")}`,
-            PULUMI_CONFIG_PASSPHRASE: "bench",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            PULUMI_HOME: join(this.root, ".pulumi-home"),
-            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-            ...extraEnv,
-        };
+        this.env = { ...pulumiEnv(this.root, "bench"), ...extraEnv };
     }
 
     /** Runs `pulumi <args>` in the copy; throws with the output when it fails. */

@@ -32,6 +32,7 @@ interface KubeUser {
     };
 }
 
+/** An API server and the TLS options and headers that authenticate to it. */
 export interface Conn {
     readonly server: string;
     readonly tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };

@@ -1,7 +1,7 @@
 /**
  * Every name, port, label and annotation the pack derives for an elasticell cluster, in one module.
- * It copies what the program renders (components/labels.ts, components/pd.ts, components/store.ts)
- * because the pack stays self-contained: a policy pack is installed and run on its own (STYLE.md).
+ * The pack stays self-contained (a policy pack is installed and run on its own, STYLE.md), so the
+ * program imports the keys and names they share from here (components/labels.ts) instead of copying.
  * `test/policies/core/naming.test.ts` renders a cluster under Pulumi mocks and fails when this
  * module and the rendered objects drift apart.
  */
@@ -30,6 +30,7 @@ export const ManagedBy = "pulumi";
 
 /** The three tiers, in start order. */
 export const TierKinds = ["pd", "store", "proxy"] as const;
+/** One of the three tiers. */
 export type TierKind = (typeof TierKinds)[number];
 
 /** Tiers whose StatefulSet holds data: losing one loses the cluster. */

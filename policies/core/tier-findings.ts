@@ -3,7 +3,7 @@
  * advice for PD, Store and Proxy (e.g. three `:latest` images); reported per StatefulSet it repeats
  * three times and buries a mandatory refusal among the advisories. So the rules that use this run
  * as stack policies and report one violation per cluster and problem, listing every tier it
- * concerns (`test/policies/rules/image-pinned.test.ts`; README: "A refused preview").
+ * concerns (`test/policies/rules/image-pinned.test.ts`; docs/safety.md: "A refused preview").
  */
 import type { EnforcementLevel, PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { knownString, readKnown } from "./known";

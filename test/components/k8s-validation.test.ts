@@ -4,148 +4,95 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-    TotalAnnotationSizeLimit,
-    annotationBytes,
-    annotationKeyProblems,
-    compareQuantities,
-    dns1035LabelProblems,
-    dns1123LabelProblems,
-    dns1123SubdomainProblems,
-    labelValueProblems,
-    parseQuantity,
-    qualifiedNameProblems,
-    tolerationProblems,
-    type TolerationInput,
-} from "../../components/k8s-validation";
+import * as k8s from "../../components/k8s-validation";
 
 const a = (n: number, c = "a") => c.repeat(n);
 
-/** Rows of [value, valid?] for one check. */
-const checks: [string, (v: string) => string[], [string, boolean][]][] = [
+/** For one check: the values it accepts, then those it refuses. */
+const checks: [string, (v: string) => string[], valid: string[], invalid: string[]][] = [
     [
         "IsDNS1123Label",
-        dns1123LabelProblems,
-        [
-            ["a", true],
-            ["ab-c", true],
-            ["1abc", true],
-            ["0", true],
-            [a(63), true],
-            [a(64), false],
-            ["A", false],
-            ["-a", false],
-            ["a-", false],
-            ["a.b", false],
-            ["", false],
-            ["a_b", false],
-        ],
+        k8s.dns1123LabelProblems,
+        ["a", "ab-c", "1abc", "0", a(63)],
+        [a(64), "A", "-a", "a-", "a.b", "", "a_b"],
     ],
     [
         "IsDNS1035Label",
-        dns1035LabelProblems,
-        [
-            ["a", true],
-            ["abc-123", true],
-            [a(63), true],
-            [a(64), false],
-            ["1abc", false],
-            ["0", false],
-            ["-a", false],
-            ["a-", false],
-            ["Abc", false],
-            ["a.b", false],
-            ["", false],
-        ],
+        k8s.dns1035LabelProblems,
+        ["a", "abc-123", a(63)],
+        [a(64), "1abc", "0", "-a", "a-", "Abc", "a.b", ""],
     ],
     [
         "IsDNS1123Subdomain",
-        dns1123SubdomainProblems,
-        [
-            ["example.com", true],
-            ["fast-ssd", true],
-            ["1.2.3", true],
-            [`${a(63)}.${a(63)}.${a(63)}.${a(61)}`, true],
-            [a(254), false],
-            ["Fast", false],
-            ["a..b", false],
-            [".a", false],
-            ["a_b", false],
-            ["", false],
-        ],
+        k8s.dns1123SubdomainProblems,
+        ["example.com", "fast-ssd", "1.2.3", `${a(63)}.${a(63)}.${a(63)}.${a(61)}`],
+        [a(254), "Fast", "a..b", ".a", "a_b", ""],
     ],
     [
         "IsQualifiedName (label key)",
-        qualifiedNameProblems,
+        k8s.qualifiedNameProblems,
         [
-            ["simple", true],
-            ["now-with-dashes", true],
-            ["1-starts-with-num", true],
-            ["1234", true],
-            ["simple/simple", true],
-            ["now.with.dots/simple", true],
-            ["1.2.3.4/5678", true],
-            ["Uppercase_Is_OK_123", true],
-            ["example.com/Uppercase_Is_OK_123", true],
-            ["requests.storage-foo", true],
-            [a(63), true],
-            [`${a(253)}/${a(63, "b")}`, true],
-            ["nospecialchars%^=@", false],
-            ["cantendwithadash-", false],
-            ["-cantstartwithadash-", false],
-            ["only/one/slash", false],
-            ["Example.com/abc", false],
-            ["example_com/abc", false],
-            ["example.com/", false],
-            ["/simple", false],
-            [a(64), false],
-            [`${a(254)}/abc`, false],
-            ["", false],
+            "simple",
+            "now-with-dashes",
+            "1-starts-with-num",
+            "1234",
+            "simple/simple",
+            "now.with.dots/simple",
+            "1.2.3.4/5678",
+            "Uppercase_Is_OK_123",
+            "example.com/Uppercase_Is_OK_123",
+            "requests.storage-foo",
+            a(63),
+            `${a(253)}/${a(63, "b")}`,
+        ],
+        [
+            "nospecialchars%^=@",
+            "cantendwithadash-",
+            "-cantstartwithadash-",
+            "only/one/slash",
+            "Example.com/abc",
+            "example_com/abc",
+            "example.com/",
+            "/simple",
+            a(64),
+            `${a(254)}/abc`,
+            "",
         ],
     ],
     [
         "IsValidLabelValue",
-        labelValueProblems,
+        k8s.labelValueProblems,
+        ["simple", "now-with-dashes", "1-starts-with-num", "end-with-num-1", "1234", a(63), ""],
         [
-            ["simple", true],
-            ["now-with-dashes", true],
-            ["1-starts-with-num", true],
-            ["end-with-num-1", true],
-            ["1234", true],
-            [a(63), true],
-            ["", true],
-            ["nospecialchars%^=@", false],
-            ["Tama-nui-te-rā.is.Māori.sun", false],
-            ["\\backslashes\\are\\bad", false],
-            ["-starts-with-dash", false],
-            ["ends-with-dash-", false],
-            [".starts.with.dot", false],
-            ["ends.with.dot.", false],
-            [a(64), false],
+            "nospecialchars%^=@",
+            "Tama-nui-te-rā.is.Māori.sun",
+            "\\backslashes\\are\\bad",
+            "-starts-with-dash",
+            "ends-with-dash-",
+            ".starts.with.dot",
+            "ends.with.dot.",
+            a(64),
         ],
     ],
     [
         "annotation key (qualified name, case aside)",
-        annotationKeyProblems,
-        [
-            ["example.com/team", true],
-            ["Example.COM/Team", true],
-            ["owner", true],
-            ["bad key", false],
-            ["a/b/c", false],
-            ["/x", false],
-            [a(64), false],
-        ],
+        k8s.annotationKeyProblems,
+        ["example.com/team", "Example.COM/Team", "owner"],
+        ["bad key", "a/b/c", "/x", a(64)],
     ],
 ];
 
-for (const [what, check, rows] of checks) {
+for (const [what, check, valid, invalid] of checks) {
     describe(what, () => {
-        for (const [value, valid] of rows) {
+        const rows: [string, boolean][] = [
+            ...valid.map((v): [string, boolean] => [v, true]),
+            ...invalid.map((v): [string, boolean] => [v, false]),
+        ];
+        for (const [value, ok] of rows) {
             const shown = value.length > 20 ? `${value.slice(0, 12)}... (${value.length})` : JSON.stringify(value);
-            it(`${shown} is ${valid ? "accepted" : "refused"}`, () => {
+            it(`${shown} is ${ok ? "accepted" : "refused"}`, () => {
                 const problems = check(value);
-                assert.equal(problems.length === 0, valid, problems.join("; "));
+                assert.equal(problems.length === 0, ok, problems.join("; "));
             });
         }
     });
@@ -153,13 +100,13 @@ for (const [what, check, rows] of checks) {
 
 describe("annotation size as the API server counts it", () => {
     it("counts the UTF-8 bytes of keys and values", () => {
-        assert.equal(annotationBytes({ ab: "cd", "x/y": "é" }), 2 + 2 + 3 + 2);
+        assert.equal(k8s.annotationBytes({ ab: "cd", "x/y": "é" }), 2 + 2 + 3 + 2);
     });
-    it("the limit is 256 KiB", () => assert.equal(TotalAnnotationSizeLimit, 262144));
+    it("the limit is 256 KiB", () => assert.equal(k8s.TotalAnnotationSizeLimit, 262144));
 });
 
 describe("ValidateTolerations", () => {
-    const rows: [string, TolerationInput, string[]][] = [
+    const rows: [string, k8s.TolerationInput, string[]][] = [
         ["key, Equal, value, effect", { key: "dedicated", operator: "Equal", value: "cell", effect: "NoSchedule" }, []],
         ["key with no operator (Equal) and no value", { key: "dedicated" }, []],
         ["key, Exists", { key: "example.com/gpu", operator: "Exists" }, []],
@@ -194,7 +141,8 @@ describe("ValidateTolerations", () => {
     for (const [what, t, fields] of rows) {
         it(`${what}: ${fields.length === 0 ? "accepted" : `refused at ${fields.join(", ")}`}`, () => {
             assert.deepEqual(
-                tolerationProblems(t)
+                k8s
+                    .tolerationProblems(t)
                     .map((p) => p.field)
                     .sort(),
                 [...fields].sort(),
@@ -228,7 +176,7 @@ describe("quantities", () => {
     ];
     for (const [text, ok] of parses) {
         it(`${JSON.stringify(text)} ${ok ? "parses" : "is not a quantity"}`, () =>
-            assert.equal(parseQuantity(text) !== undefined, ok));
+            assert.equal(k8s.parseQuantity(text) !== undefined, ok));
     }
 
     const order: [string, "<" | "=" | ">", string][] = [
@@ -250,12 +198,12 @@ describe("quantities", () => {
     ];
     for (const [left, op, right] of order) {
         it(`${left} ${op} ${right}`, () => {
-            const l = parseQuantity(left);
-            const r = parseQuantity(right);
+            const l = k8s.parseQuantity(left);
+            const r = k8s.parseQuantity(right);
             assert.ok(l !== undefined && r !== undefined);
             const expected = op === "<" ? -1 : op === "=" ? 0 : 1;
-            assert.equal(compareQuantities(l, r), expected);
-            assert.equal(compareQuantities(r, l), expected === 0 ? 0 : -expected);
+            assert.equal(k8s.compareQuantities(l, r), expected);
+            assert.equal(k8s.compareQuantities(r, l), expected === 0 ? 0 : -expected);
         });
     }
 });

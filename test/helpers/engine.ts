@@ -94,32 +94,12 @@ export class EngineProject {
         }
         writeFileSync(join(this.dir, `Pulumi.${stack}.yaml`), dump({ config: stackConfig }));
         mkdirSync(join(this.dir, ".state"));
-        this.env = {
-            ...process.env,
-            PATH: requireToolchain(),
-            PULUMI_BACKEND_URL: `file://${join(this.dir, ".state")}`,
-            PULUMI_CONFIG_PASSPHRASE: "e2e",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            PULUMI_HOME: join(this.dir, ".pulumi-home"),
-            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-        };
+        this.env = pulumiEnv(this.dir, "e2e");
     }
 
     /** Runs `pulumi <args>` in the project copy. */
     run(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-        return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", [...args, "--non-interactive"], {
-                cwd: this.dir,
-                env: { ...this.env, ...extraEnv },
-            });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d) => (stdout += d));
-            child.stderr.on("data", (d) => (stderr += d));
-            child.on("error", reject);
-            child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` }));
-        });
+        return runPulumi(this.dir, { ...this.env, ...extraEnv }, args);
     }
 
     /** Runs and throws with the output when the command fails. */
@@ -221,4 +201,34 @@ export class EngineProject {
         await this.destroy().catch(() => undefined);
         rmSync(this.dir, { recursive: true, force: true });
     }
+}
+
+/** Runs the `pulumi` CLI once in `cwd` and collects its output (no shell, no timeout). */
+export function runPulumi(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd, env });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` }));
+    });
+}
+
+/**
+ * The environment of a `pulumi` run in a project copy under `root`: the toolchain on PATH, a file
+ * backend and Pulumi home of its own under `root`, no update check or plugin download.
+ */
+export function pulumiEnv(root: string, passphrase: string): NodeJS.ProcessEnv {
+    return {
+        ...process.env,
+        PATH: requireToolchain(),
+        PULUMI_BACKEND_URL: `file://${join(root, ".state")}`,
+        PULUMI_CONFIG_PASSPHRASE: passphrase,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_HOME: join(root, ".pulumi-home"),
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    };
 }

@@ -35,13 +35,6 @@ interface System {
     readonly tombStoneStoreCount: number;
 }
 
-async function until(check: () => boolean): Promise<void> {
-    for (let i = 0; i < 200 && !check(); i++) {
-        await new Promise((r) => setTimeout(r, 10));
-    }
-    assert.ok(check(), "timed out");
-}
-
 describe("PdDouble", () => {
     let pd: PdDouble;
     let api: string;
@@ -74,30 +67,36 @@ describe("PdDouble", () => {
         }
     });
 
-    it("DELETE takes a store Offline, moves its replicas and leaders away, then Tombstone (source)", async () => {
-        const id = 4;
-        assert.ok((await pd200<unknown[]>(`${api}/stores/${id}/cells`)).value.length > 0);
-        await call(`${api}/stores/${id}`, "DELETE");
-        assert.equal(pd.stores.get(id)!.state, StoreState.Offline);
-        assert.equal((await pd200<System>(`${api}/system`)).value.offlineStoreCount, 1);
-        await until(() => pd.stores.get(id)!.state === StoreState.Tombstone);
-        assert.deepEqual((await pd200(`${api}/stores/${id}/cells`)).value, []);
-        const cells = (
-            await pd200<
-                {
-                    meta: { peers: { storeID: number }[] };
-                    leader: { storeID: number };
-                }[]
-            >(`${api}/cells`)
-        ).value;
-        assert.ok(
-            cells.every(
-                (c) =>
-                    c.meta.peers.length === 3 && c.leader.storeID !== id && c.meta.peers.every((p) => p.storeID !== id),
-            ),
-        );
-        assert.equal((await pd200<System>(`${api}/system`)).value.tombStoneStoreCount, 1);
-    });
+    it(
+        "DELETE takes a store Offline, moves its replicas and leaders away, then Tombstone (source)",
+        { timeout: 10_000 },
+        async () => {
+            const id = 4;
+            assert.ok((await pd200<unknown[]>(`${api}/stores/${id}/cells`)).value.length > 0);
+            await call(`${api}/stores/${id}`, "DELETE");
+            assert.equal(pd.stores.get(id)!.state, StoreState.Offline);
+            assert.equal((await pd200<System>(`${api}/system`)).value.offlineStoreCount, 1);
+            await pd.tombstoned(id);
+            assert.deepEqual((await pd200(`${api}/stores/${id}/cells`)).value, []);
+            const cells = (
+                await pd200<
+                    {
+                        meta: { peers: { storeID: number }[] };
+                        leader: { storeID: number };
+                    }[]
+                >(`${api}/cells`)
+            ).value;
+            assert.ok(
+                cells.every(
+                    (c) =>
+                        c.meta.peers.length === 3 &&
+                        c.leader.storeID !== id &&
+                        c.meta.peers.every((p) => p.storeID !== id),
+                ),
+            );
+            assert.equal((await pd200<System>(`${api}/system`)).value.tombStoneStoreCount, 1);
+        },
+    );
 
     it("?force sets Tombstone at once (source; the drain never uses it)", async () => {
         const id = pd.addStore("x:10800");

@@ -53,6 +53,8 @@ export class PdState {
     readonly moving = new Map<number, { from: number; to: number; cell: number }[]>();
     protected nextId = 1;
     protected readonly timers = new Set<NodeJS.Timeout>();
+    /** Who waits for a store to reach Tombstone (`tombstoned`), by store ID. */
+    private readonly tombstoneWaiters = new Map<number, (() => void)[]>();
 
     constructor(opts: PdDoubleOptions = {}) {
         this.moveDelayMs = opts.moveDelayMs ?? 300;
@@ -165,8 +167,20 @@ export class PdState {
             }
             this.moving.delete(s.id);
             s.state = StoreState.Tombstone;
+            for (const done of this.tombstoneWaiters.get(s.id) ?? []) {
+                done();
+            }
+            this.tombstoneWaiters.delete(s.id);
         }, this.moveDelayMs);
         this.timers.add(t);
+    }
+
+    /** Resolves once store `id` is Tombstone: when its replicas have moved (at once if it already is). */
+    tombstoned(id: number): Promise<void> {
+        if (this.stores.get(id)?.state === StoreState.Tombstone) {
+            return Promise.resolve();
+        }
+        return new Promise((done) => this.tombstoneWaiters.set(id, [...(this.tombstoneWaiters.get(id) ?? []), done]));
     }
 
     /** `GET /system`. */

@@ -24,6 +24,11 @@ export type { ClaimTemplateFixture, ContainerFixture, PdbFixture, StatefulSetFix
 /** The three tiers, in start order. */
 export const Tiers = ["pd", "store", "proxy"] as const;
 
+/** The valid StatefulSet of each tier. */
+export function validTiers(): StatefulSetFixture[] {
+    return Tiers.map((t) => statefulSet(t));
+}
+
 /** Runs a resource policy on one StatefulSet. */
 export function checkStatefulSet(policy: ResourceValidationPolicy, props: StatefulSetFixture): Promise<Violation[]> {
     return validateResource(policy, { resourceClass: StatefulSet, props });

@@ -99,6 +99,14 @@ describe("scripts/cluster-*.sh and scripts/cluster/*.sh without a cluster", () =
         assert.equal(bash(`bash ${scripts}/cluster-down.sh --bogus`).code, 1);
     });
 
+    it("cluster-down.sh --purge never deletes the state of a cluster of the former scripts", () => {
+        mkdirSync(join(state, "pids"), { recursive: true });
+        const r = bash(`bash ${scripts}/cluster-down.sh --purge`);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /former hand-written scripts/);
+        assert.equal(existsSync(join(state, "pids")), true);
+    });
+
     it("render_config fills every placeholder of cluster/kwokctl.yaml", () => {
         const out = join(root, "kwokctl.yaml");
         const r = bash(

@@ -3,17 +3,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { imagePinned, imageProblem } from "../../../policies/rules/image-pinned";
 import { unknownValues } from "../../../policies/core/sdk";
-import { checkStatefulSets, edited, mainContainer, statefulSet, Tiers } from "../fixtures";
+import { checkStatefulSets, edited, mainContainer, statefulSet, Tiers, validTiers } from "../fixtures";
 
 describe("elasticell-image-pinned", () => {
     it("accepts the valid fixtures of all three tiers", async () => {
-        assert.deepEqual(
-            await checkStatefulSets(
-                imagePinned,
-                Tiers.map((t) => statefulSet(t)),
-            ),
-            [],
-        );
+        assert.deepEqual(await checkStatefulSets(imagePinned, validTiers()), []);
     });
     for (const [image, problem] of [
         ["deepfabric/pd:latest", "uses the :latest tag"],

@@ -2,7 +2,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { resourceRequests } from "../../../policies/rules/resource-requests";
-import { checkStatefulSets, edited, mainContainer, statefulSet, Tiers, type StatefulSetFixture } from "../fixtures";
+import {
+    checkStatefulSets,
+    edited,
+    mainContainer,
+    statefulSet,
+    Tiers,
+    validTiers,
+    type StatefulSetFixture,
+} from "../fixtures";
 
 /** Removes the main container's cpu request, memory request, or whole resources. */
 const noCpu = (p: StatefulSetFixture) => delete mainContainer(p).resources?.requests?.cpu;
@@ -11,13 +19,7 @@ const noResources = (p: StatefulSetFixture) => delete mainContainer(p).resources
 
 describe("elasticell-resource-requests", () => {
     it("accepts the valid fixtures of all three tiers", async () => {
-        assert.deepEqual(
-            await checkStatefulSets(
-                resourceRequests,
-                Tiers.map((t) => statefulSet(t)),
-            ),
-            [],
-        );
+        assert.deepEqual(await checkStatefulSets(resourceRequests, validTiers()), []);
     });
     for (const [name, edit, missing] of [
         ["no cpu", noCpu, "cpu"],
