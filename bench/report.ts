@@ -18,9 +18,7 @@ import type { SizeFigures } from "./sizes";
 
 /** Every figure of one benchmark run, as the report renders it. */
 export interface Results {
-    /** Cores, memory, Node.js and CLI versions of the machine that ran it. */
     readonly machine: Machine;
-    /** The machine's load average, sampled during the run. */
     readonly load: LoadLog;
     /** One cluster at growing Store replica counts. */
     readonly replicaSeries: readonly SizeFigures[];
@@ -162,10 +160,7 @@ function engineTable(r: Results): string[] {
     return lines;
 }
 
-/**
- * The growth lines of one measure: linear in Store replicas (one PVC resource per store since volumes
- * grow in place) and linear in clusters.
- */
+/** The growth lines of one measure: linear in Store replicas (a PVC resource per store) and in clusters. */
 function seriesVerdicts(r: Results, what: string, samplesOf: (f: SizeFigures) => readonly number[]): string[] {
     const points = (series: readonly SizeFigures[], x: (s: BenchSize) => number) =>
         series.map((f) => ({ x: x(f.size), samples: samplesOf(f) }));

@@ -94,10 +94,8 @@ export function podName(cluster: string, tier: naming.TierKind, ordinal: number)
     return `${naming.statefulSetName(cluster, tier)}-${ordinal}`;
 }
 
-/** How messages name a namespaced object: `<namespace>/<name>`, as kubectl does. */
-export function objectRef(namespace: string, name: string): string {
-    return `${namespace}/${name}`;
-}
+/** How messages name a namespaced object (`<namespace>/<name>`, as kubectl does): the pack's one formatter. */
+export { objectRef } from "../policies/core/subject";
 
 /** In-cluster DNS name of a Service: `<service>.<ns>.svc`. */
 export function serviceHost(service: string, namespace: string): string {
