@@ -20,7 +20,7 @@ type ArgsInput = Omit<StackConfigInput, "name">;
  * lists every problem, before it registers any child.
  *
  * Plain values, not `pulumi.Input`s: the namespace, replica counts and storage
- * decide object names, the PD member list and what the guards allow; the
+ * decide object names, the PD member list and what the pack and the guard allow; the
  * image decides the `app.kubernetes.io/version` label; labels, annotations
  * and resources are checked (key syntax, the 256 KiB annotation budget,
  * requests within limits) before anything is registered. An unknown value

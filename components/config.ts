@@ -87,7 +87,7 @@ const proxySchema = z.strictObject({
             min: 1,
             why: "the proxies are the cluster's only Redis entry",
             max: ReplicaCeiling.proxy,
-            whyMax: "a guard against a mistyped count: every proxy holds connections to PD and to every store",
+            whyMax: "a check against a mistyped count: every proxy holds connections to PD and to every store",
         },
         image: "deepfabric/proxy:latest",
         minReadySeconds: 0,

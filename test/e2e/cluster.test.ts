@@ -256,7 +256,7 @@ describe("engine, local cluster", () => {
         assert.doesNotMatch(preview.stdout, /[+-] +\d+ to (create|delete)/, "the first stack sees no change");
     });
 
-    it("destroy (the README's one step, --ignore-protect) leaves the PVCs (data) in place", async () => {
+    it("destroy (the documented one step, --ignore-protect) leaves the PVCs (data) in place", async () => {
         for (const p of [b, a]) {
             const destroy = await p!.destroy();
             assert.equal(destroy.code, 0, destroy.output);

@@ -1,5 +1,5 @@
 /**
- * "From the local cluster to a real one" (README): the prod stack names its cluster by context,
+ * "From the local cluster to a real one" (docs/configuration.md): the prod stack names its cluster by context,
  * so even with the local cluster's kubeconfig at hand (what `source scripts/env.sh` puts first)
  * it cannot land there. The real engine, with Pulumi.prod.yaml's config and the local kubeconfig:
  * the preview with the pack fails closed naming the missing context, `pulumi up` fails with the

@@ -36,7 +36,7 @@ describe("engine, local cluster: the deployed state is the cluster's volumes and
 
     before(async () => {
         c = testCluster();
-        // A first stack deploys 4 stores, then is destroyed the README's way: its volumes stay.
+        // A first stack deploys 4 stores, then is destroyed the documented way (docs/operations.md): its volumes stay.
         const first = new EngineProject(
             "t1",
             { name: "delta", namespace: ns, pd: quick, store: { ...quick, replicas: 4 } },

@@ -1,7 +1,7 @@
 /**
  * scripts/deploy.sh deploys only to a cluster the stack file names: a stack with no
  * `kubernetes:context`, `kubernetes:kubeconfig` or render directory is refused before anything
- * is installed, built or deployed (README: From the local cluster to a real one). Runs a copy of
+ * is installed, built or deployed (docs/configuration.md: From the local cluster to a real one). Runs a copy of
  * the scripts in a temp project, so the refusal is observed on the real script.
  */
 import assert from "node:assert/strict";

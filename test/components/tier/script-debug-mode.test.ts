@@ -1,7 +1,7 @@
 /**
  * The start scripts' debug run mode (components/tier/script.ts `scriptHeader`), run by the
  * system's /bin/sh: with the pod annotation `runmode="debug"` the script idles instead of starting
- * the binary; removing the annotation resumes it with no container restart (README: Debug a pod);
+ * the binary; removing the annotation resumes it with no container restart (docs/operations.md: Debug a pod);
  * a TERM while idle ends it without starting the binary.
  */
 import assert from "node:assert/strict";
