@@ -4,7 +4,8 @@
  * makes an image change roll PD first, then Store, then Proxy), plus the
  * optional namespace, a NetworkPolicy per tier and the in-cluster admission
  * guard (both on by default). The PD and Store StatefulSets are `protect`ed
- * by default (config `protect`).
+ * by default (config `protect`). A destroy removes the guard, waits until the
+ * API server stops enforcing it (`guard/release.ts`), then removes the tiers.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +13,7 @@ import { resolveClusterArgs, tierServiceSettings, type CellClusterArgs } from ".
 import { drainOrdinals } from "./config-drain";
 import { StoreDrain } from "./drain/store-drain";
 import { buildAdmissionGuard } from "./guard/admission";
+import { GuardRelease } from "./guard/release";
 import { AppName, LabelKeys, ManagedBy, StackAnnotation, podName, redisServiceName, statefulSetName } from "./labels";
 import { buildNetworkPolicies, clientPeers } from "./network/policy";
 import { pdClientUrl, pdProfile } from "./pd";
@@ -150,11 +152,22 @@ export class CellCluster extends pulumi.ComponentResource {
                 labels: args.labels,
                 annotations,
             });
+            // Destroy order: binding, policy, release, tiers. The release waits until the API server's
+            // admission policy cache drops the deleted policy, so the tiers' deletes are not refused.
+            const release = new GuardRelease(
+                `${name}-guard-release`,
+                {
+                    namespace: args.namespace,
+                    statefulSets: [statefulSetName(name, "pd"), statefulSetName(name, "store")],
+                    policy: guard.policy.metadata.name,
+                },
+                { parent: this, dependsOn: [pd, store] },
+            );
             const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
                 guard.policy.metadata.name,
                 guard.policy,
-                // After the tiers it guards, so `pulumi destroy` removes it (binding first) before them.
-                { parent: this, dependsOn: [pd, store] },
+                // After the tiers it guards (through the release), so `pulumi destroy` removes it first.
+                { parent: this, dependsOn: [release] },
             );
             new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
                 guard.binding.metadata.name,

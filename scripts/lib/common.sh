@@ -101,8 +101,8 @@ build_policy_pack() {
 }
 
 # use_toolchain: put the Pulumi toolchain (built or found) on PATH, and
-# scripts/plugins (the Node.js dynamic-provider plugin the Store drain needs,
-# which a toolchain built from Go modules lacks).
+# scripts/plugins (the Node.js dynamic-provider plugin the Store drain and the
+# guard release need, which a toolchain built from Go modules lacks).
 use_toolchain() {
   local bin
   bin="$(bash "$ELASTICELL_ROOT/scripts/toolchain.sh" | tail -n 1)" || die "no Pulumi toolchain (see the messages above)"

@@ -47,6 +47,11 @@ describe("CellCluster under mocks: the dev stack", () => {
         assert.equal(ofType(resources, Types.cluster).length, 1);
         assert.equal(ofType(resources, Types.vap).length, 1, "the admission guard is on by default");
         assert.equal(ofType(resources, Types.vapBinding).length, 1);
+        assert.deepEqual(
+            ofType(resources, Types.guardRelease).map((r) => r.name),
+            ["dev-guard-release"],
+            "the guard's destroy step",
+        );
         const clusterScoped: string[] = [Types.namespace, Types.vap, Types.vapBinding];
         for (const r of resources.filter((x) => x.type.startsWith("kubernetes:") && !clusterScoped.includes(x.type))) {
             assert.equal(r.inputs.metadata.namespace, "elasticell-dev", `${r.type} ${r.name}`);

@@ -170,17 +170,12 @@ export class EngineProject {
 
     /**
      * The one-step destroy of docs/operations.md: `--ignore-protect`, because the PD and Store StatefulSets are
-     * protected (the admission policy goes first, so the tiers' deletes are allowed; volumes stay).
+     * protected (the admission policy goes first, then the guard release waits until the API server stops
+     * enforcing it, so the tiers' deletes are allowed; volumes stay).
      */
     async destroy(extra: readonly string[] = []): Promise<RunResult> {
         const args = ["destroy", "--yes", "--skip-preview", "--ignore-protect", "--stack", this.stack, ...extra];
-        const first = await this.run(args);
-        // The API server may enforce a just-deleted admission policy for a few seconds more:
-        // docs/operations.md says to wait and run the same command again when the guard refuses.
-        if (first.code === 0 || !/would stop every pod of the tier at once/.test(first.output)) {
-            return first;
-        }
-        await new Promise((r) => setTimeout(r, 5000));
+        // One attempt, no retry: the guard release waits for the API server to drop the deleted policy.
         return this.run(args);
     }
 

@@ -6,6 +6,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DrainInputs } from "../../components/drain/provider";
+import type { ReleaseInputs } from "../../components/guard/release-provider";
 
 /** What every recorded Kubernetes object has: metadata (the rest depends on its type). */
 export interface RecordedObject {
@@ -16,6 +17,12 @@ export interface RecordedObject {
 /** The inputs a `StoreDrain` registers: its drain inputs, with `access` a secret envelope and the serialized provider. */
 export type RecordedDrain = Omit<DrainInputs, "access"> & {
     readonly access: { readonly value: DrainInputs["access"]; readonly [sig: string]: unknown };
+    readonly __provider: string;
+};
+
+/** The inputs a `GuardRelease` registers: `access` a secret envelope, and the serialized provider. */
+export type RecordedRelease = Omit<ReleaseInputs, "access"> & {
+    readonly access: { readonly value: ReleaseInputs["access"]; readonly [sig: string]: unknown };
     readonly __provider: string;
 };
 
@@ -34,6 +41,7 @@ export interface TypeInputs {
     "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": k8s.types.output.admissionregistration.v1.ValidatingAdmissionPolicy;
     "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": k8s.types.output.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
     "pulumi-nodejs:dynamic/elasticell:StoreDrain": RecordedDrain;
+    "pulumi-nodejs:dynamic/elasticell:GuardRelease": RecordedRelease;
 }
 
 /** One registered resource and its inputs (typed by `ofType`; any other: its metadata). */
@@ -107,7 +115,10 @@ export function ofType(recorded: readonly Recorded[], type: string): Recorded<un
 }
 
 /** The Kubernetes types of `TypeInputs` (objects with metadata). */
-export type KubeType = Exclude<keyof TypeInputs, "pulumi-nodejs:dynamic/elasticell:StoreDrain">;
+export type KubeType = Exclude<
+    keyof TypeInputs,
+    "pulumi-nodejs:dynamic/elasticell:StoreDrain" | "pulumi-nodejs:dynamic/elasticell:GuardRelease"
+>;
 
 /** The recorded inputs of one Kubernetes type, by `metadata.name`. */
 export function inputsByName<T extends KubeType>(
@@ -131,6 +142,7 @@ export const Types = {
     vap: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
     vapBinding: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
     storeDrain: "pulumi-nodejs:dynamic/elasticell:StoreDrain",
+    guardRelease: "pulumi-nodejs:dynamic/elasticell:GuardRelease",
     tier: "elasticell:index:Tier",
     cluster: "elasticell:index:CellCluster",
 } as const satisfies Record<string, string>;
